@@ -1,0 +1,79 @@
+#pragma once
+/// @file experiment_spec.hpp
+/// @brief The immutable, fully typed description of an experiment (defaults filled in).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cascade/config/schema.hpp"
+
+namespace cascade::config {
+
+struct AssetSpec {
+  std::string name;
+  std::int64_t decimals = 18;
+  bool numeraire = false;  ///< the unit of account (prices are quoted in it); exactly one asset
+  Mark mark;
+};
+
+/// @brief One named component: its section, registered type and validated parameters.
+struct ComponentSpec {
+  std::string name;
+  std::string type;
+  Section section = Section::drivers;
+  ParamSet params;
+  Mark mark;
+  const ComponentSchema* schema = nullptr;  ///< owned by the registry
+};
+
+struct OutputSpec {
+  Time sample_every = 5 * kMinute;
+  std::vector<std::string> timeseries;   ///< "component.metric", validated against schemas
+  std::int64_t timeseries_replicas = 20; ///< full series for replicas [0, n) of every point
+  bool liquidation_events = true;        ///< `events: [liquidations]`
+};
+
+/// @brief A swept parameter: a key path and the YAML texts of its values.
+struct SweepParameter {
+  std::string path;                 ///< e.g. "venues.uni.fee"
+  std::vector<std::string> values;  ///< each value as YAML flow text, e.g. "0.003"
+  Mark mark;
+};
+
+struct SweepSpec {
+  std::string design = "none";  ///< "none" (one point), "grid" (Cartesian) or "zip"
+  std::vector<SweepParameter> parameters;
+};
+
+/// @brief A whole experiment. Components appear in section order (drivers, venues, oracles,
+/// protocols, agents) and in file order within a section; that order is the build order.
+struct ExperimentSpec {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 0;
+  Time horizon = kDay;
+  std::int64_t replicas = 1;
+  bool common_random_numbers = true;
+  bool audit = false;  ///< check ledger invariants after every event (`--audit`)
+
+  std::vector<AssetSpec> assets;
+  std::vector<ComponentSpec> components;
+  OutputSpec outputs;
+  SweepSpec sweep;
+
+  std::string source_path;  ///< the file as given on the command line
+  std::string source_text;  ///< its original text
+  std::string base_dir;     ///< folder against which relative file parameters resolve
+
+  /// The component with this name, or nullptr.
+  const ComponentSpec* find(const std::string& name) const;
+  /// Index of the asset in `assets`, or -1.
+  int asset_index(const std::string& name) const;
+  /// Index of the numeraire asset (validated to exist).
+  int numeraire_index() const;
+  /// The spec as YAML with every default filled in (stored in the output as `normalised_yaml`).
+  std::string normalized_yaml() const;
+};
+
+}  // namespace cascade::config

@@ -1,0 +1,63 @@
+#pragma once
+/// @file run_result.hpp
+/// @brief What one replica hands to the writer: its summary row, sampled time series and event
+/// logs. Plain data; the HDF5 layout of each field is documented in analysis/README.md.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cascade::output {
+
+/// Run status codes stored in `/runs/summary.status`.
+enum class RunStatus : std::int32_t { ok = 0, failed = 1 };
+
+/// @brief One row of `/runs/summary`. Prices refer to the experiment's reference driver (the
+/// first driver declared); values are in the numeraire (USD).
+struct RunSummary {
+  std::uint32_t point_id = 0;
+  std::uint32_t replica = 0;
+  std::uint64_t run_index = 0;  ///< point_id · replicas + replica
+  std::uint64_t seed = 0;       ///< the experiment seed (the stream key is (seed, replica))
+  std::int32_t status = 0;      ///< RunStatus
+  double initial_price = 0;     ///< reference price at t = 0
+  double final_price = 0;       ///< reference price at the horizon
+  double min_price = 0;         ///< lowest reference price
+  double max_drawdown = 0;      ///< largest peak-to-trough fall of the reference price, fraction
+  double min_venue_price = 0;   ///< lowest venue (AMM) price (0 if the world has no venue)
+  double min_oracle_price = 0;  ///< lowest published oracle price (0 if no oracle)
+  double initial_debt = 0;      ///< total borrowed across protocols at t = 0
+  double liquidated_value = 0;  ///< collateral seized by liquidators, valued at the oracle price
+  double debt_repaid = 0;       ///< debt repaid by liquidators
+  std::uint64_t n_liquidations = 0;
+  double bad_debt = 0;          ///< deficit booked by all protocols (debt left without collateral)
+  std::uint64_t n_events = 0;   ///< events processed by the engine
+  double wall_time_s = 0;       ///< not deterministic: excluded from determinism comparisons
+};
+
+/// @brief One row of `/events/liquidations`.
+struct LiquidationRecord {
+  std::uint64_t run_index = 0;
+  double time_s = 0;              ///< seconds since the experiment start
+  std::uint32_t protocol = 0;     ///< index into the `protocols` attribute of the dataset
+  std::uint32_t account = 0;      ///< borrower index within the protocol
+  std::uint32_t liquidator = 0;   ///< liquidator index (within its population)
+  double health_factor = 0;       ///< before the liquidation
+  double oracle_price = 0;        ///< collateral price used (numeraire per unit)
+  double debt_repaid = 0;         ///< debt asset units
+  double collateral_seized = 0;   ///< collateral units taken from the borrower (incl. bonus & fee)
+  double bonus = 0;               ///< collateral units of bonus (liquidator + protocol fee)
+  double protocol_fee = 0;        ///< collateral units of the bonus paid to the treasury
+  double bad_debt = 0;            ///< deficit booked by this liquidation (debt units)
+};
+
+/// @brief Everything one run produces.
+struct RunResult {
+  RunSummary summary;
+  /// [metric][sample]; empty when this run's series are not recorded.
+  std::vector<std::vector<double>> series;
+  std::vector<LiquidationRecord> liquidations;
+  std::string error;  ///< set when status == failed
+};
+
+}  // namespace cascade::output

@@ -1,0 +1,113 @@
+#pragma once
+/// @file world.hpp
+/// @brief One replica's runtime: clock and queue, ledger, random streams, components, recorder.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cascade/config/experiment_spec.hpp"
+#include "cascade/engine/simulator.hpp"
+#include "cascade/ledger/ledger.hpp"
+#include "cascade/output/run_result.hpp"
+#include "cascade/random/philox_stream.hpp"
+#include "cascade/world/component.hpp"
+#include "cascade/world/recorder.hpp"
+
+namespace cascade::world {
+
+class Registry;
+
+/// @brief Which run a world is.
+struct RunContext {
+  std::uint32_t point_id = 0;
+  std::uint32_t replica = 0;
+  std::uint64_t run_index = 0;
+  bool record_series = false;  ///< sample outputs.timeseries for this run
+};
+
+/// @brief Thrown (and turned into a failed run) when audit mode finds a broken invariant.
+class AuditFailure : public Error {
+ public:
+  using Error::Error;
+};
+
+/// @brief One replica: built from a spec and a run context, owns all mutable state, runs to its
+/// horizon. Nothing is shared between worlds, so worlds run on any thread without locks, and a
+/// world is a pure function of (spec, seed, replica).
+/// @code
+/// World w(spec, registry, RunContext{.point_id = 0, .replica = 3, .run_index = 3});
+/// output::RunResult r = w.run();
+/// @endcode
+class World {
+ public:
+  /// @throws config::ConfigError if a component finds its (valid) parameters inconsistent with
+  /// the rest of the world (reported with the parameter's mark).
+  World(const config::ExperimentSpec& spec, const Registry& registry, RunContext context);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  const config::ExperimentSpec& spec() const { return spec_; }
+  const RunContext& context() const { return context_; }
+  engine::Simulator& sim() { return sim_; }
+  Time now() const { return sim_.now(); }
+  Time horizon() const { return spec_.horizon; }
+  ledger::Ledger& ledger() { return ledger_; }
+  const ledger::Ledger& ledger() const { return ledger_; }
+
+  /// @brief The stream of `entity` within component `owner` for `purpose`. With common random
+  /// numbers the key is (seed, replica), so replica r sees the same draws at every sweep point;
+  /// without, it is (seed, run_index).
+  random::PhiloxStream stream(random::StreamPurpose purpose, const Component& owner, std::uint64_t entity = 0) const;
+
+  /// Token id of an asset (its index in spec().assets).
+  ledger::TokenId token(const std::string& asset) const;
+  ledger::TokenId numeraire() const { return numeraire_; }
+
+  /// The component with this name, or nullptr.
+  Component* find(const std::string& name) const;
+  /// @brief The named component as T; asserts it exists and has that type (the loader has
+  /// checked references, so a mismatch is a programming error).
+  template <class T>
+  T& get(const std::string& name) const {
+    auto* t = dynamic_cast<T*>(find(name));
+    CASCADE_ASSERT(t != nullptr, "component '" + name + "' missing or of the wrong kind");
+    return *t;
+  }
+  /// The named component if it is a PriceSource.
+  PriceSource& price_source(const std::string& name) const;
+  const std::vector<std::unique_ptr<Component>>& components() const { return components_; }
+
+  /// Index of a protocol among the spec's protocols (for event records).
+  std::uint32_t protocol_index(const std::string& name) const;
+  /// Appends a liquidation to this run's event log (when outputs.events has liquidations).
+  void record_liquidation(output::LiquidationRecord record);
+
+  /// @brief Runs to the horizon. A failure inside the run (audit violation, internal error) is
+  /// returned as a failed run with its message, never thrown.
+  output::RunResult run();
+
+  /// @brief Step-by-step use (tests, notebooks): start() once, then advance_to() any number of
+  /// times; exceptions propagate instead of becoming a failed run.
+  void start();
+  /// Processes every event with time ≤ t (and ≤ the horizon).
+  void advance_to(Time t);
+
+ private:
+  void audit_now();
+
+  const config::ExperimentSpec& spec_;
+  RunContext context_;
+  engine::Simulator sim_;
+  ledger::Ledger ledger_;
+  ledger::TokenId numeraire_ = 0;
+  std::vector<std::unique_ptr<Component>> components_;
+  std::vector<std::string> protocol_names_;
+  std::unique_ptr<Recorder> recorder_;
+  output::RunResult result_;
+  bool started_ = false;
+};
+
+}  // namespace cascade::world

@@ -1,0 +1,141 @@
+#include "cascade/world/world.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "cascade/world/registry.hpp"
+
+namespace cascade::world {
+
+namespace {
+std::vector<std::string> asset_names(const config::ExperimentSpec& spec) {
+  std::vector<std::string> names;
+  for (const auto& a : spec.assets) names.push_back(a.name);
+  return names;
+}
+}  // namespace
+
+World::World(const config::ExperimentSpec& spec, const Registry& registry, RunContext context)
+    : spec_(spec), context_(context), ledger_(asset_names(spec)) {
+  numeraire_ = static_cast<ledger::TokenId>(spec_.numeraire_index());
+  for (const auto& c : spec_.components)
+    if (c.section == config::Section::protocols) protocol_names_.push_back(c.name);
+  components_.reserve(spec_.components.size() + 1);
+  for (const auto& c : spec_.components) {
+    std::unique_ptr<Component> component = registry.factory(c.type)(c, *this);
+    component->id_ = static_cast<ComponentId>(components_.size());
+    components_.push_back(std::move(component));
+  }
+  if (context_.record_series && !spec_.outputs.timeseries.empty()) {
+    std::vector<std::pair<const Component*, int>> metrics;
+    for (const auto& m : spec_.outputs.timeseries) {
+      const auto dot = m.find('.');
+      const Component* c = find(m.substr(0, dot));
+      CASCADE_ASSERT(c != nullptr && c->schema() != nullptr, "metric of an unknown component: " + m);
+      const int index = c->schema()->metric_index(m.substr(dot + 1));
+      CASCADE_ASSERT(index >= 0, "unknown metric " + m);
+      metrics.emplace_back(c, index);
+    }
+    recorder_ = std::make_unique<Recorder>(std::move(metrics), spec_.outputs.sample_every, spec_.horizon);
+    recorder_->id_ = static_cast<ComponentId>(components_.size());
+  }
+}
+
+World::~World() = default;
+
+random::PhiloxStream World::stream(random::StreamPurpose purpose, const Component& owner, std::uint64_t entity) const {
+  const std::uint64_t replica_key = spec_.common_random_numbers ? context_.replica : context_.run_index;
+  return random::PhiloxStream(spec_.seed, replica_key, purpose, stable_hash(owner.name()) ^ (entity * 0x9E3779B97F4A7C15ULL));
+}
+
+ledger::TokenId World::token(const std::string& asset) const {
+  const int i = spec_.asset_index(asset);
+  CASCADE_ASSERT(i >= 0, "unknown asset " + asset);
+  return static_cast<ledger::TokenId>(i);
+}
+
+Component* World::find(const std::string& name) const {
+  for (const auto& c : components_)
+    if (c->name() == name) return c.get();
+  return nullptr;
+}
+
+PriceSource& World::price_source(const std::string& name) const {
+  auto* source = dynamic_cast<PriceSource*>(find(name));
+  CASCADE_ASSERT(source != nullptr, "'" + name + "' is not a price source");
+  return *source;
+}
+
+std::uint32_t World::protocol_index(const std::string& name) const {
+  for (std::size_t i = 0; i < protocol_names_.size(); ++i)
+    if (protocol_names_[i] == name) return static_cast<std::uint32_t>(i);
+  CASCADE_ASSERT(false, "unknown protocol " + name);
+  return 0;
+}
+
+void World::record_liquidation(output::LiquidationRecord record) {
+  if (!spec_.outputs.liquidation_events) return;
+  record.run_index = context_.run_index;
+  result_.liquidations.push_back(record);
+}
+
+void World::audit_now() {
+  std::vector<std::string> problems;
+  ledger_.audit(problems);
+  for (const auto& c : components_) c->audit(*this, problems);
+  if (!problems.empty()) {
+    std::string message = "audit failed at t=" + std::to_string(to_seconds(now())) + "s:";
+    for (const auto& p : problems) message += "\n  " + p;
+    throw AuditFailure(message);
+  }
+}
+
+void World::start() {
+  CASCADE_ASSERT(!started_, "world started twice");
+  started_ = true;
+  for (auto& c : components_) c->start(*this);
+  if (recorder_) recorder_->start(*this);
+  if (spec_.audit) audit_now();
+}
+
+void World::advance_to(Time t) {
+  engine::Event event;
+  const auto recorder_id = recorder_ ? recorder_->id() : std::numeric_limits<ComponentId>::max();
+  while (sim_.next(std::min(t, spec_.horizon), event)) {
+    if (event.target == recorder_id) recorder_->handle(event, *this);
+    else components_[event.target]->handle(event, *this);
+    if (spec_.audit) audit_now();
+  }
+}
+
+output::RunResult World::run() {
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto& s = result_.summary;
+  s.point_id = context_.point_id;
+  s.replica = context_.replica;
+  s.run_index = context_.run_index;
+  s.seed = spec_.seed;
+  try {
+    start();
+    advance_to(spec_.horizon);
+    s.min_venue_price = std::numeric_limits<double>::infinity();
+    s.min_oracle_price = std::numeric_limits<double>::infinity();
+    for (auto& c : components_) c->finish(*this, s);
+    if (!std::isfinite(s.min_venue_price)) s.min_venue_price = 0.0;
+    if (!std::isfinite(s.min_oracle_price)) s.min_oracle_price = 0.0;
+    if (spec_.audit) audit_now();
+    s.status = static_cast<std::int32_t>(output::RunStatus::ok);
+    if (recorder_) result_.series = recorder_->take_series();
+  } catch (const std::exception& e) {
+    s.status = static_cast<std::int32_t>(output::RunStatus::failed);
+    result_.error = e.what();
+    result_.series.clear();
+    result_.liquidations.clear();
+  }
+  s.n_events = sim_.processed();
+  s.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return std::move(result_);
+}
+
+}  // namespace cascade::world
