@@ -54,6 +54,11 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return best.empty() ? std::string{} : "did you mean '" + best + "'?";
 }
 
+/// "1 value", "3 values".
+std::string count_text(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 bool valid_name(const std::string& name) {
   if (name.empty()) return false;
   if (!(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
@@ -341,6 +346,14 @@ void Validator::check_top_level(const YamlNode& root) {
 void Validator::read_experiment(const YamlNode& root, ExperimentSpec& spec) {
   const YamlNode* node = root.find("experiment");
   if (!node) {
+    error(root.mark, "experiment", "missing required section 'experiment'",
+          "e.g. experiment: {name: my-study, seed: 1, horizon: 24h}");
+    return;
+  }
+  // `--replicas 1` on a file without an experiment: section creates one; the file is what is wrong.
+  if (node->synthetic && !std::all_of(experiment_schema().begin(), experiment_schema().end(), [&](const ParamSchema& s) {
+        return !s.required() || node->find(s.name);
+      })) {
     error(root.mark, "experiment", "missing required section 'experiment'",
           "e.g. experiment: {name: my-study, seed: 1, horizon: 24h}");
     return;
@@ -694,8 +707,8 @@ void Validator::read_sweep(const YamlNode& root, ExperimentSpec& spec) {
     for (const auto& p : params) {
       if (p.values.size() == params.front().values.size()) continue;
       error(p.mark, "sweep.parameters." + p.path,
-            "zip needs lists of equal length: '" + p.path + "' has " + std::to_string(p.values.size()) +
-                " values, '" + params.front().path + "' has " + std::to_string(params.front().values.size()));
+            "zip needs lists of equal length: '" + p.path + "' has " + count_text(p.values.size(), "value") + ", '" +
+                params.front().path + "' has " + count_text(params.front().values.size(), "value"));
     }
   }
   if (spec.sweep.design == "grid") {
@@ -828,13 +841,13 @@ std::optional<Time> Validator::duration_of(const ParamSchema& s, const YamlNode&
   const ParsedNumber n = parse_number(node);
   if (n.status != NumberStatus::not_a_number && node.text != "0") {
     error(node.mark, path, "a duration needs a unit, got " + node.text,
-          "write e.g. \"" + node.text + "s\" (" + kDurationUnits + ")");
+          "write e.g. \"" + node.text + "s\"; " + kDurationUnits);
     return std::nullopt;
   }
   const std::optional<Time> t = parse_duration(node.text);
   if (!t) {
     error(node.mark, path, "not a valid duration: '" + node.text + "'",
-          std::string("write e.g. \"90s\", \"15m\", \"1h30m\" (") + kDurationUnits + ")");
+          std::string("write e.g. \"90s\", \"15m\" or \"1h30m\"; ") + kDurationUnits);
     return std::nullopt;
   }
   if (!in_range(s, to_seconds(*t))) {
@@ -913,7 +926,7 @@ std::optional<FilePath> Validator::file_of(const YamlNode& node, const std::stri
   std::error_code ec;
   const auto status = fs::status(resolved, ec);
   if (ec || !fs::exists(status)) {
-    error(node.mark, path, "file not found: '" + node.text + "' (looked for " + resolved.string() + ")",
+    error(node.mark, path, "file not found: '" + node.text + "', looked for " + resolved.string(),
           "relative paths are resolved against the experiment file's folder");
     return std::nullopt;
   }
@@ -1115,7 +1128,7 @@ std::optional<random::Distribution> Validator::distribution_of(const ParamSchema
     std::string hint;
     if ((kind->kind == K::normal || kind->kind == K::student_t) && s.min >= 0) {
       hint = with_article(kind->name) +
-             " can be negative; for a positive quantity use a lognormal ({dist: lognormal, median: ..., sigma: ...}) "
+             " can be negative; for a positive quantity use a lognormal, e.g. {dist: lognormal, median: ..., sigma: ...}, "
              "or a uniform";
     } else if (kind->kind == K::uniform) {
       hint = "choose low and high " + range_text(s);
@@ -1247,7 +1260,10 @@ void apply_override(YamlNode& root, const Override& o, Diagnostics& diagnostics)
       entry.key = parts[i];
       entry.key_mark = mark;
       entry.value.mark = mark;
-      if (!last) entry.value.kind = YamlNode::Kind::mapping;
+      if (!last) {
+        entry.value.kind = YamlNode::Kind::mapping;
+        entry.value.synthetic = true;
+      }
       node->entries.push_back(std::move(entry));
       child = &node->entries.back().value;
     }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <string_view>
 
@@ -12,7 +13,7 @@ namespace cascade::config::detail {
 namespace {
 
 // Aliases are expanded on conversion; a "billion laughs" document must not exhaust memory.
-constexpr std::size_t kMaxNodes = 2'000'000;
+constexpr std::size_t kMaxNodes = 200'000;
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
@@ -34,7 +35,7 @@ class Converter {
     out.mark = mark_of(node.Mark(), fallback);
     if (++count_ > kMaxNodes) {
       if (!too_large_) {
-        diagnostics_.add(out.mark, path, "the document is too large (more than 2000000 nodes after expanding aliases)");
+        diagnostics_.add(out.mark, path, "the document is too large (more than 200000 nodes after expanding aliases)");
       }
       too_large_ = true;
       return out;
@@ -201,7 +202,10 @@ std::string YamlNode::describe() const {
 
 std::string format_number(double value) {
   char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  // Whole numbers in full ("2000000", not "2e+06"): reserves and supplies read better that way.
+  const bool whole = std::abs(value) < 1e15 && std::floor(value) == value;
+  const auto [end, ec] = whole ? std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed)
+                               : std::to_chars(buf, buf + sizeof buf, value);
   CASCADE_ASSERT(ec == std::errc{}, "to_chars failed");
   return std::string(buf, end);
 }

@@ -29,6 +29,7 @@ struct YamlNode {
   Kind kind = Kind::null;
   std::string text;     ///< scalar text (as written, after YAML unescaping)
   bool plain = true;    ///< scalar was written without quotes, block style or explicit tag
+  bool synthetic = false;  ///< a mapping created by a `--set` override, absent from the file
   Mark mark;
   std::vector<YamlNode> items;     ///< sequence elements
   std::vector<YamlEntry> entries;  ///< mapping entries, in file order, keys unique

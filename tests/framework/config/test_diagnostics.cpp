@@ -21,7 +21,7 @@ TEST_CASE("Diagnostic prints position, key path, message and hint") {
   CHECK(bare.to_string() == "exp.yaml:1:1: error: file is empty");
 }
 
-TEST_CASE("Diagnostics keep order and count; ConfigError carries all of them") {
+TEST_CASE("Diagnostics keep order and count, and ConfigError carries all of them") {
   Diagnostics d;
   CHECK(d.empty());
   d.add(Mark{"a.yaml", 1, 1}, "x", "first");

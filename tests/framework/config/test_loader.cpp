@@ -400,6 +400,38 @@ TEST_CASE("YAML syntax errors become a diagnostic") {
   CHECK(contains(d.items()[0].message, "YAML syntax error"));
 }
 
+TEST_CASE("YAML structure problems") {
+  // A second document.
+  check_one(kBase + "---\nexperiment: {}\n", 47, 1, "", "the file holds 2 YAML documents");
+  // A mapping key that is not a name.
+  check_one(kBase + "? [a, b]\n: 1\n", 46, 3, "", "mapping keys must be plain names");
+  // A section of the wrong shape.
+  check_one(edit(kBase, "venues:\n  amm:\n    type: constant_product_amm\n    reserves: {ETH: 1000, USDC: 2000000}\n"
+                        "    fee: 0.003\n",
+                 "venues: [amm]\n"),
+            8, 9, "venues", "expected a mapping of named components, got a list");
+  // Anchors and aliases are plain YAML and work.
+  const ExperimentSpec spec =
+      load(edit(kBase, "    rate: {optimal: 0.9, slope2: 0.8}", "    rate: &kinked {optimal: 0.9, slope2: 0.8}") +
+           "  other_pool:\n    type: lending_pool\n    oracle: chainlink_eth\n    liquidation_venue: amm\n"
+           "    collateral: ETH\n    debt: USDC\n    ltv: 0.7\n    liquidation_threshold: 0.75\n    rate: *kinked\n");
+  CHECK(component(spec, "other_pool").params.group("rate") == component(spec, "pool").params.group("rate"));
+}
+
+TEST_CASE("alias expansion is bounded") {
+  // Ten references per level, six levels: a million nodes once expanded.
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'f'; ++c) {
+    const std::string prev(1, static_cast<char>(c - 1));
+    bomb += std::string(1, c) + ": &" + std::string(1, c) + " [";
+    for (int i = 0; i < 10; ++i) bomb += (i ? ", *" : "*") + prev;
+    bomb += "]\n";
+  }
+  const Diagnostics d = diagnose(bomb);
+  REQUIRE(d.size() == 1);
+  CHECK(contains(d.items()[0].message, "too large"));
+}
+
 TEST_CASE("an empty file is reported at 1:1") {
   for (const std::string text : {"", "\n\n", "# only a comment\n"}) {
     check_one(text, 1, 1, "", "file is empty");
@@ -690,6 +722,21 @@ TEST_CASE("override diagnostics point at the --set argument") {
     CHECK(d.items()[0].mark.file == "--set venues.amm.fee=[1, 2");
     CHECK(contains(d.items()[0].message, "YAML syntax error"));
   }
+  {
+    // `--replicas` on a file without an experiment: section: the file is what is wrong.
+    const Diagnostics d = diagnose(edit(kBase, "experiment:\n  name: unit-test\n  seed: 42\n  horizon: 1d\n", ""),
+                                   {Override{"experiment.replicas", "1", "--replicas"}});
+    REQUIRE(d.size() == 1);
+    CHECK(d.items()[0].mark.file == "test.yaml");
+    CHECK(d.items()[0].message == "missing required section 'experiment'");
+  }
+  {
+    // An override that creates a component still needs a type.
+    const Diagnostics d = diagnose(kBase, {parse_override("venues.amm2.fee=0.01")});
+    REQUIRE(d.size() == 1);
+    CHECK(d.items()[0].key_path == "venues.amm2.type");
+    CHECK(d.items()[0].mark.file == "--set venues.amm2.fee=0.01");
+  }
 }
 
 // ---- sweeps --------------------------------------------------------------------------------------
@@ -797,7 +844,9 @@ TEST_CASE("sweep diagnostics") {
 }
 
 TEST_CASE("spec_for_point reports invalid assignments") {
-  const ExperimentSpec spec = load(kBase);
+  ExperimentSpec spec = load(kBase);
+  spec.audit = true;
+  CHECK(spec_for_point(spec, SweepPoint{}, catalog()).audit);  // kept from the base
   SweepPoint point{0, {Override{"protocols.pool.ltv", "2", "sweep"}}};
   try {
     spec_for_point(spec, point, catalog());

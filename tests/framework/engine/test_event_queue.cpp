@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "cascade/core/error.hpp"
 #include "cascade/engine/event_queue.hpp"
 #include "cascade/engine/simulator.hpp"
 

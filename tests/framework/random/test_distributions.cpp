@@ -173,7 +173,7 @@ TEST_CASE("normal(1, 2): mean, variance and CDF") {
   check_probability(xs, [](double x) { return x <= -3.0; }, 0.02275013194817922);
 }
 
-TEST_CASE("uniform(-1, 3): mean (a+b)/2, variance (b-a)^2/12, support [a, b)") {
+TEST_CASE("uniform(-1, 3): mean (a+b)/2, variance (b-a)^2/12, support a <= x < b") {
   PhiloxStream s(2024, 0, StreamPurpose::test, 2);
   const auto xs = draw_many([&] { return rnd::uniform(s, -1.0, 3.0); }, n_draws);
   check_moments(xs, 1.0, 16.0 / 12.0, 1.8);  // kurtosis of a uniform: 9/5

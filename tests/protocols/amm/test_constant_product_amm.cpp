@@ -1,6 +1,8 @@
 // Constant-product AMM against the x·y = k formula (Uniswap v2 getAmountOut).
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "cascade/protocols/amm/constant_product_amm.hpp"
 #include "support/experiment_fixture.hpp"
 
@@ -9,7 +11,7 @@ using protocols::ConstantProductMath;
 
 TEST_CASE("selling into a 1,000 ETH / 2,000,000 USDC pool costs what x·y = k says") {
   // out = 0.997·Δx·y / (x + 0.997·Δx); cost vs spot 2000 per ETH.
-  // 10 ETH: 19,940,000 / 1,009.97 = 19,743.16 → 1.28 %;  50 ETH: 99,700,000 / 1,049.85 = 94,965.95 → 5.03 %;
+  // 10 ETH: 19,940,000 / 1,009.97 = 19,743.16 → 1.28 %;  50 ETH: 99,700,000 / 1,049.85 = 94,965.9475 → 5.03 %;
   // 100 ETH: 199,400,000 / 1,099.7 = 181,322.18 → 9.32 %  (defi-mechanics.md §5: 1.28 %, 5.0 %, 9.3 %)
   CHECK(ConstantProductMath::amount_out(10, 1000, 2e6, 0.003) == doctest::Approx(19743.16).epsilon(1e-6));
   CHECK(ConstantProductMath::amount_out(50, 1000, 2e6, 0.003) == doctest::Approx(94965.947).epsilon(1e-7));
@@ -51,7 +53,7 @@ agents: {whale: {type: scripted_seller, venue: amm, at: 1m, amount: 50}}
   CHECK(amm.price() == doctest::Approx(2000.0));
   w.advance_to(2 * kMinute);
   CHECK(amm.reserve_base() == doctest::Approx(1050.0));
-  CHECK(amm.reserve_quote() == doctest::Approx(2e6 - 94965.947).epsilon(1e-9));
+  CHECK(amm.reserve_quote() == doctest::Approx(2e6 - 94965.9475163).epsilon(1e-12));
   CHECK(amm.reserve_base() * amm.reserve_quote() > 1000.0 * 2e6);  // the fee stays in the pool
-  CHECK(w.ledger().balance(w.ledger().account_count() - 1, w.token("USDC")) == doctest::Approx(94965.947).epsilon(1e-9));
+  CHECK(w.ledger().balance(w.ledger().account_count() - 1, w.token("USDC")) == doctest::Approx(94965.9475163).epsilon(1e-12));
 }

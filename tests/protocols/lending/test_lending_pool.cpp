@@ -116,17 +116,17 @@ TEST_CASE("a deficit is booked when collateral cannot cover debt plus bonus") {
 }
 
 TEST_CASE("a partial liquidation that would leave dust is refused") {
-  // With min_leftover_value 5,000: at 1,800 a 50 % liquidation leaves 5.625 ETH ($10,125) but
-  // only $7,500 of debt... which is fine; repaying 3,000 leaves $12,000 debt but 10 − 1.75 = 8.25 ETH
-  // ($14,850): fine too. Repaying 7,000 leaves 8,000 debt ≥ 5,000 and 5.9167 ETH = $10,650: fine.
-  // A position of 4 ETH / 5,900 USDC at 1,800 (HF 0.9763, value $7,200): 50 % = 2,950 repaid leaves
-  // 2,950 of debt < 5,000 → MustNotLeaveDust.
-  Fixture f(pool_yaml(0.10, "    close_factor: {min_leftover_value: 5000}\n"), 4.0, 5900.0);
+  // min_leftover_value raised to 5,000. A position of 4 ETH / 6,000 USDC at 1,800:
+  // HF = 4 · 1800 · 0.83 / 6000 = 0.996, collateral $7,200 and debt $6,000 are both above the
+  // $2,000 full-close limit, so 50 % = 3,000 may be repaid — but that leaves 3,000 of debt
+  // < 5,000 → MustNotLeaveDust, nothing changes.
+  Fixture f(pool_yaml(0.10, "    close_factor: {min_leftover_value: 5000}\n"), 4.0, 6000.0);
   f.crash();
-  CHECK(f.pool.health_factor(f.position) == doctest::Approx(4 * 1800 * 0.83 / 5900.0));
-  const auto out = f.pool.liquidate(f.world, f.position, 2950.0, f.liquidator, 0);
+  CHECK(f.pool.health_factor(f.position) == doctest::Approx(0.996));
+  CHECK(f.pool.max_repayable(f.position) == doctest::Approx(3000.0));
+  const auto out = f.pool.liquidate(f.world, f.position, 3000.0, f.liquidator, 0);
   CHECK(out.status == LiquidationOutcome::Status::dust);
-  CHECK(f.pool.debt_of(f.position) == doctest::Approx(5900.0));
+  CHECK(f.pool.debt_of(f.position) == doctest::Approx(6000.0));
 }
 
 TEST_CASE("borrowing is capped by LTV and by available cash") {

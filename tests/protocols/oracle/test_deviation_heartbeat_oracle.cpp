@@ -43,10 +43,11 @@ TEST_CASE("a move beyond the threshold lands after the inclusion delay, at the p
   w.advance_to(10 * kMinute + 30 * kSecond);
   CHECK(feed.price() == doctest::Approx(980.0));
   CHECK(feed.rounds() == 1);
-  // The heartbeat restarts from that round: the next one is at 1 h 10 min 30 s.
-  w.advance_to(kHour + 10 * kMinute + 29 * kSecond);
+  // The heartbeat restarts from that round: the next round is triggered at 1 h 10 min 30 s and,
+  // like every round, lands 30 s later.
+  w.advance_to(kHour + 10 * kMinute + 59 * kSecond);
   CHECK(feed.rounds() == 1);
-  w.advance_to(kHour + 10 * kMinute + 31 * kSecond);
+  w.advance_to(kHour + 11 * kMinute);
   CHECK(feed.rounds() == 2);
 }
 

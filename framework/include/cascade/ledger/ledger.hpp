@@ -43,7 +43,7 @@ class Ledger {
   double burned(TokenId token) const { return burned_[token]; }
 
   std::uint32_t token_count() const { return static_cast<std::uint32_t>(tokens_.size()); }
-  std::uint32_t account_count() const { return static_cast<std::uint32_t>(labels_.size()); }
+  std::uint32_t account_count() const { return static_cast<std::uint32_t>(label_block_.size()); }
   const std::string& token_name(TokenId t) const { return tokens_[t]; }
   std::string account_label(AccountId a) const;
 
