@@ -29,7 +29,12 @@ void print_summary(const cascade::runner::Plan& plan, const cascade::runner::Ens
   const auto replicas = static_cast<std::size_t>(plan.base.replicas);
   std::printf("\n%s — %zu point(s) × %zu replicas, %.1f s\n", plan.base.name.c_str(), plan.points.size(), replicas,
               report.wall_time_s);
-  std::printf("%-6s %-28s %9s %11s %13s %9s %12s %12s %8s\n", "point", "parameters", "min price", "liq. count",
+  if (!plan.base.sweep.parameters.empty()) {
+    std::printf("parameters:");
+    for (const auto& sp : plan.base.sweep.parameters) std::printf(" %s", sp.path.c_str());
+    std::printf("\n");
+  }
+  std::printf("%-6s %-44s %9s %11s %13s %9s %12s %12s %8s\n", "point", "values", "min price", "liq. count",
               "liq. value", "debt0", "bad debt", "bad p95", "P(bad)");
   for (std::size_t p = 0; p < plan.points.size(); ++p) {
     std::vector<double> bad, value, count, min_price, debt0;
@@ -44,13 +49,10 @@ void print_summary(const cascade::runner::Plan& plan, const cascade::runner::Ens
     }
     auto mean = [](const std::vector<double>& v) { return v.empty() ? 0.0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); };
     std::string params;
-    for (const auto& a : plan.points[p].assignments) {
-      const auto dot = a.path.rfind('.');
-      params += (params.empty() ? "" : " ") + a.path.substr(dot + 1) + "=" + a.value;
-    }
+    for (const auto& a : plan.points[p].assignments) params += (params.empty() ? "" : " | ") + a.value;
     if (params.empty()) params = "-";
     const double p_bad = bad.empty() ? 0.0 : static_cast<double>(std::count_if(bad.begin(), bad.end(), [](double b) { return b > 0.0; })) / static_cast<double>(bad.size());
-    std::printf("%-6zu %-28.28s %9.2f %11.1f %13.4g %9.3g %12.4g %12.4g %8.2f\n", p, params.c_str(), mean(min_price),
+    std::printf("%-6zu %-44.44s %9.2f %11.1f %13.4g %9.3g %12.4g %12.4g %8.2f\n", p, params.c_str(), mean(min_price),
                 mean(count), mean(value), mean(debt0), mean(bad), quantile(bad, 0.95), p_bad);
   }
   std::printf("(means over replicas; values in the numeraire; debt0 = debt outstanding at t = 0)\n");
@@ -159,7 +161,9 @@ int main(int argc, char** argv) {
     }
     return report.n_failed == 0 ? kExitOk : kExitFailure;
   } catch (const cascade::config::ConfigError& e) {
-    std::fprintf(stderr, "%s", e.diagnostics().to_string().c_str());
+    std::string text = e.diagnostics().to_string();
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    std::fprintf(stderr, "%s", text.c_str());
     return kExitBadInput;
   } catch (const cascade::InputError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -142,8 +142,9 @@ YamlNode* YamlNode::find(std::string_view key) {
   return nullptr;
 }
 
-std::string quote_if_needed(const std::string& text) {
-  if (plain_safe(text)) return text;
+namespace {
+
+std::string double_quoted(const std::string& text) {
   std::string out = "\"";
   for (const char c : text) {
     switch (c) {
@@ -165,14 +166,16 @@ std::string quote_if_needed(const std::string& text) {
   return out + "\"";
 }
 
+}  // namespace
+
+std::string quote_if_needed(const std::string& text) { return plain_safe(text) ? text : double_quoted(text); }
+
 std::string YamlNode::flow_text() const {
   switch (kind) {
     case Kind::null: return "null";
     case Kind::scalar: {
       // A quoted scalar stays quoted so that "0.5" keeps being a string.
-      if (plain) return quote_if_needed(text);
-      const std::string q = quote_if_needed(text);
-      return q.front() == '"' ? q : "\"" + q + "\"";
+      return plain ? quote_if_needed(text) : double_quoted(text);
     }
     case Kind::sequence: {
       std::string out = "[";

@@ -391,13 +391,9 @@ TEST_CASE("a file that cannot be read is a diagnostic with its path") {
 // ---- diagnostics, one kind at a time -----------------------------------------------------------
 
 TEST_CASE("YAML syntax errors become a diagnostic") {
-  // Line 2 opens a flow sequence that never closes; yaml-cpp reports where it gave up.
-  const Diagnostics d = diagnose("experiment:\n  name: [a, b\nassets: {}\n");
-  REQUIRE(d.size() == 1);
-  CHECK(d.items()[0].mark.file == "test.yaml");
-  CHECK(d.items()[0].mark.line >= 2);
-  CHECK(d.items()[0].mark.column >= 1);
-  CHECK(contains(d.items()[0].message, "YAML syntax error"));
+  // Line 2 opens a flow sequence that never closes; yaml-cpp gives up at the ':' of line 3.
+  check_one("experiment:\n  name: [a, b\nassets: {}\n", 3, 7, "", "YAML syntax error: end of sequence flow not found");
+  check_one("experiment:\n  name: x\n\tseed: 1\n", 3, 1, "", "YAML syntax error");  // a tab as indentation
 }
 
 TEST_CASE("YAML structure problems") {
@@ -406,15 +402,20 @@ TEST_CASE("YAML structure problems") {
   // A mapping key that is not a name.
   check_one(kBase + "? [a, b]\n: 1\n", 46, 3, "", "mapping keys must be plain names");
   // A section of the wrong shape.
-  check_one(edit(kBase, "venues:\n  amm:\n    type: constant_product_amm\n    reserves: {ETH: 1000, USDC: 2000000}\n"
-                        "    fee: 0.003\n",
-                 "venues: [amm]\n"),
-            8, 9, "venues", "expected a mapping of named components, got a list");
+  {
+    // (The references to the lost venue are reported as well.)
+    const Diagnostics d = diagnose(edit(kBase, "venues:\n  amm:\n    type: constant_product_amm\n"
+                                               "    reserves: {ETH: 1000, USDC: 2000000}\n    fee: 0.003\n",
+                                        "venues: [amm]\n"));
+    REQUIRE(d.size() == 3);
+    CHECK(d.items()[0].to_string() == "test.yaml:8:9: error: venues: expected a mapping of named components, got a list");
+  }
   // Anchors and aliases are plain YAML and work.
   const ExperimentSpec spec =
-      load(edit(kBase, "    rate: {optimal: 0.9, slope2: 0.8}", "    rate: &kinked {optimal: 0.9, slope2: 0.8}") +
-           "  other_pool:\n    type: lending_pool\n    oracle: chainlink_eth\n    liquidation_venue: amm\n"
-           "    collateral: ETH\n    debt: USDC\n    ltv: 0.7\n    liquidation_threshold: 0.75\n    rate: *kinked\n");
+      load(edit(kBase, "    rate: {optimal: 0.9, slope2: 0.8}\n",
+                "    rate: &kinked {optimal: 0.9, slope2: 0.8}\n"
+                "  other_pool:\n    type: lending_pool\n    oracle: chainlink_eth\n    liquidation_venue: amm\n"
+                "    collateral: ETH\n    debt: USDC\n    ltv: 0.7\n    liquidation_threshold: 0.75\n    rate: *kinked\n"));
   CHECK(component(spec, "other_pool").params.group("rate") == component(spec, "pool").params.group("rate"));
 }
 
@@ -914,9 +915,13 @@ sweep:
   parameters:
     venues.amm.fee: [0.001, 0.003]
     agents.borrowers.collateral_usd: [{dist: uniform, low: 1, high: 2}, 7]
-    experiment.description: ["a, b", "7"]
+    experiment.description: ["a, \"b\"", "7"]
 )";
   const ExperimentSpec spec = load(text);
+  // Sweep values are kept as YAML flow text; quoted strings stay quoted.
+  CHECK(spec.sweep.parameters[1].values ==
+        std::vector<std::string>{"{dist: uniform, low: 1, high: 2}", "7"});
+  CHECK(spec.sweep.parameters[2].values == std::vector<std::string>{R"("a, \"b\"")", R"("7")"});
   const std::string normalized = spec.normalized_yaml();
   INFO(normalized);
   const ExperimentSpec again = load(normalized);
