@@ -10,6 +10,12 @@
 
 namespace cascade::agents {
 
+namespace {
+// Trades smaller than this share of the pool are rounding residue of the previous optimal trade;
+// skipping them keeps a zero-latency arbitrageur from trading with itself forever.
+constexpr double kDust = 1e-9;
+}  // namespace
+
 AmmArbitrageur::AmmArbitrageur(const config::ComponentSpec& spec, world::World& world)
     : Component(spec.name, spec.schema),
       reaction_(spec.params.duration("reaction")),
@@ -58,7 +64,7 @@ void AmmArbitrageur::trade(world::World& world) {
     double a = ConstantProductMath::input_to_reach(x, y, fee, 1.0 / p);
     a = std::min(a, max_trade_ / p);
     const double out = ConstantProductMath::amount_out(a, x, y, fee);
-    if (!(a > 0.0) || out - a * p < min_profit_) return;
+    if (!(a * p > kDust * y) || out - a * p < min_profit_) return;
     ledger.mint(outside_, base, a);  // the outside market's inventory is unlimited
     ledger.mint(wallet_, quote, a * p);
     ledger.transfer(wallet_, outside_, quote, a * p);
@@ -71,7 +77,7 @@ void AmmArbitrageur::trade(world::World& world) {
     double q = ConstantProductMath::input_to_reach(y, x, fee, p);
     q = std::min(q, max_trade_);
     const double out = ConstantProductMath::amount_out(q, y, x, fee);
-    if (!(q > 0.0) || out * p - q < min_profit_) return;
+    if (!(q > kDust * y) || out * p - q < min_profit_) return;
     ledger.mint(wallet_, quote, q);
     const double got = venue_->sell_quote(world, wallet_, q);
     ledger.mint(outside_, quote, got * p);
