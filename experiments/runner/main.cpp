@@ -15,6 +15,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;    // runs failed or the output could not be written
 constexpr int kExitBadInput = 2;   // configuration, input file or command-line error
+constexpr int kExitInterrupted = 130;
 
 double quantile(std::vector<double> v, double q) {
   if (v.empty()) return 0.0;
@@ -165,6 +166,9 @@ int main(int argc, char** argv) {
     if (!text.empty() && text.back() != '\n') text += '\n';
     std::fprintf(stderr, "%s", text.c_str());
     return kExitBadInput;
+  } catch (const cascade::runner::Interrupted& e) {
+    std::fprintf(stderr, "\n%s\n", e.what());
+    return kExitInterrupted;
   } catch (const cascade::InputError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return kExitBadInput;

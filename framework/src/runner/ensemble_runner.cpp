@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -42,6 +43,30 @@ Plan make_plan(const std::string& path, const world::Registry& registry, const s
 }
 
 namespace {
+
+// Set by SIGINT/SIGTERM while a plan runs: no new runs start, runs in flight finish, and the
+// temporary output file is removed, so an interrupted command leaves nothing behind.
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_interrupt(int) { g_interrupted = 1; }
+
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = 0;
+    previous_int_ = std::signal(SIGINT, on_interrupt);
+    previous_term_ = std::signal(SIGTERM, on_interrupt);
+  }
+  ~InterruptGuard() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  void (*previous_int_)(int) = SIG_DFL;
+  void (*previous_term_)(int) = SIG_DFL;
+};
 
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
@@ -143,6 +168,7 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
   tbb::concurrent_bounded_queue<output::RunResult*> queue;
   queue.set_capacity(static_cast<std::ptrdiff_t>(tokens));
   std::atomic<bool> abort{false};
+  InterruptGuard interrupt_guard;
   std::thread producer([&] {
     tbb::task_arena arena(threads);
     arena.execute([&] {
@@ -151,7 +177,7 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
           tokens,
           tbb::make_filter<void, std::uint64_t>(tbb::filter_mode::serial_in_order,
                                                 [&](tbb::flow_control& fc) -> std::uint64_t {
-                                                  if (next >= n_runs || abort.load()) {
+                                                  if (next >= n_runs || abort.load() || g_interrupted != 0) {
                                                     fc.stop();
                                                     return 0;
                                                   }
@@ -206,6 +232,15 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
     progress.update(report.summaries.size());
   }
   producer.join();
+  if (g_interrupted != 0) {
+    writer.reset();
+    if (!temp_path.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove(temp_path, ignored);
+    }
+    throw Interrupted("interrupted after " + std::to_string(report.summaries.size()) + " of " + std::to_string(n_runs) +
+                      " runs; no output written");
+  }
   if (writer) {
     if (write_error.empty()) {
       try {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cascade/config/loader.hpp"
+#include "cascade/core/error.hpp"
 #include "cascade/output/run_result.hpp"
 
 namespace cascade::world {
@@ -15,6 +16,12 @@ class Registry;
 }
 
 namespace cascade::runner {
+
+/// @brief Thrown by run_plan when SIGINT or SIGTERM stopped it (nothing is written).
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
 
 struct RunOptions {
   std::string output_path;  ///< "" = run without writing a file
@@ -48,6 +55,8 @@ Plan make_plan(const std::string& path, const world::Registry& registry, const s
 /// A run that fails (audit violation, internal error) is recorded with status = failed and its
 /// message; it never stops the others.
 /// @throws cascade::Error if the output cannot be written (the temporary file is removed).
+/// @throws Interrupted on SIGINT/SIGTERM: runs in flight finish, no new run starts, the temporary
+/// file is removed.
 EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const RunOptions& options);
 
 }  // namespace cascade::runner
