@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cascade/config/diagnostics.hpp"
+#include "cascade/protocols/amm/constant_product_amm.hpp"
 #include "cascade/world/registry.hpp"
 #include "cascade/world/world.hpp"
 
@@ -109,6 +110,51 @@ void LendingPool::add_collateral(world::World& world, std::uint32_t position, do
   collateral_[position] += amount;
   total_collateral_ += amount;
   index_insert(position);
+}
+
+double LendingPool::repay(world::World& world, std::uint32_t position, double amount) {
+  accrue(world.now());
+  const ledger::AccountId owner = owner_[position];
+  amount = std::min({amount, debt_of(position), world.ledger().balance(owner, debt_asset_)});
+  if (!(amount > 0.0)) return 0.0;
+  index_erase(position);
+  world.ledger().transfer(owner, pool_account_, debt_asset_, amount);
+  cash_ += amount;
+  const double scaled = std::min(scaled_debt_[position], amount / borrow_index_);
+  scaled_debt_[position] -= scaled;
+  total_scaled_debt_ -= scaled;
+  if (scaled_debt_[position] * borrow_index_ < 1e-9) {
+    total_scaled_debt_ -= scaled_debt_[position];
+    scaled_debt_[position] = 0.0;
+  }
+  if (total_scaled_debt_ < 0.0) total_scaled_debt_ = 0.0;
+  index_insert(position);
+  return amount;
+}
+
+double LendingPool::repay_with_collateral(world::World& world, std::uint32_t position, double amount,
+                                          ConstantProductAmm& venue) {
+  accrue(world.now());
+  amount = std::min(amount, collateral_[position]);
+  if (!(amount > 0.0) || scaled_debt_[position] <= 0.0) return 0.0;
+  const ledger::AccountId owner = owner_[position];
+  index_erase(position);
+  world.ledger().transfer(pool_account_, owner, collateral_asset_, amount);
+  collateral_[position] -= amount;
+  total_collateral_ -= amount;
+  index_insert(position);
+  const double proceeds = venue.sell_base(world, owner, amount);
+  return repay(world, position, proceeds);
+}
+
+void LendingPool::below_health(double health, std::vector<std::uint32_t>& out) const {
+  // HF < h  ⇔  scaled/collateral > price · LT / (index · h)
+  const double threshold = liquidation_key_threshold() / health;
+  for (auto it = by_key_.begin(); it != by_key_.end() && it->first > threshold; ++it) out.push_back(it->second);
+}
+
+void LendingPool::subscribe_price_updates(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls) {
+  price_listeners_.push_back({listener, kind, cls});
 }
 
 void LendingPool::index_insert(std::uint32_t p) {
@@ -246,6 +292,7 @@ void LendingPool::subscribe_liquidations(world::ComponentId listener, std::uint3
 void LendingPool::handle(const engine::Event& event, world::World& world) {
   if (event.kind != oracle_update) return;
   accrue(world.now());
+  for (const auto& l : price_listeners_) world.sim().schedule_in(0, l.cls, l.id, l.kind);
   if (any_liquidatable())
     for (const auto& l : listeners_) world.sim().schedule_in(0, l.cls, l.id, l.kind);
 }

@@ -1,11 +1,15 @@
 #include "yaml_reader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 #include <string_view>
+#include <utility>
 
 #include "cascade/core/error.hpp"
 
@@ -243,26 +247,105 @@ void emit_flow_text(YAML::Emitter& out, const std::string& flow_text) {
   emit(out, *node);
 }
 
+namespace {
+
+// Counts documents through the event parser, which is bounded: YAML::LoadAll loops forever,
+// allocating, on inputs such as "," (yaml-cpp issue #1040, fixed upstream after 0.7).
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  /// Start of the second document whose value is not empty, if any.
+  std::optional<YAML::Mark> second;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++documents_;
+    start_ = mark;
+    top_level_pending_ = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { top_level(false); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { top_level(true); }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override { top_level(true); }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    top_level(true);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    top_level(true);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void top_level(bool has_value) {
+    if (!top_level_pending_) return;
+    top_level_pending_ = false;
+    if (has_value && documents_ >= 2 && !second) second = start_;
+  }
+  int documents_ = 0;
+  YAML::Mark start_;
+  bool top_level_pending_ = false;
+};
+
+/// Position of the first character that is not blank, a comment or a document marker; nullopt
+/// when there is none (an empty document).
+std::optional<std::pair<int, int>> first_content(std::string_view text) {
+  int line = 1;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    std::string_view row = text.substr(pos, end - pos);
+    const std::size_t first = row.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos) {
+      std::string_view rest = row.substr(first);
+      const std::size_t comment = rest.find(" #");
+      if (comment != std::string_view::npos) rest = rest.substr(0, comment);
+      while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t' || rest.back() == '\r')) rest.remove_suffix(1);
+      const bool blank = rest.empty() || rest.front() == '#' || rest.front() == '%' || rest == "---" ||
+                         rest == "..." || rest == "~" || rest == "null" || rest == "Null" || rest == "NULL";
+      if (!blank) return std::pair{line, static_cast<int>(first) + 1};
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+    ++line;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<YamlNode> read_yaml(std::string_view text, const std::string& file, Diagnostics& diagnostics,
                                   const std::optional<Mark>& fixed_mark) {
-  std::vector<YAML::Node> documents;
+  const Mark start = fixed_mark ? *fixed_mark : Mark{file, 1, 1};
+  Converter converter(file, diagnostics, fixed_mark);
+  YAML::Node document;
+  DocumentCounter counter;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    document = YAML::Load(std::string(text));
+    // The first document again, then at most one more: enough to know there is a second.
+    std::istringstream input{std::string(text)};
+    YAML::Parser parser(input);
+    for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+    }
   } catch (const YAML::Exception& e) {
-    Mark mark = fixed_mark ? *fixed_mark : Mark{file, 1, 1};
+    Mark mark = start;
     if (!fixed_mark && !e.mark.is_null() && e.mark.line >= 0) mark = Mark{file, e.mark.line + 1, e.mark.column + 1};
     diagnostics.add(mark, "", "YAML syntax error: " + e.msg);
     return std::nullopt;
   }
-  if (documents.empty()) return YamlNode{};
-  Converter converter(file, diagnostics, fixed_mark);
-  const Mark start = fixed_mark ? *fixed_mark : Mark{file, 1, 1};
-  if (documents.size() > 1) {
-    diagnostics.add(converter.mark_of(documents[1].Mark(), start), "",
-                    "the file holds " + std::to_string(documents.size()) + " YAML documents; an experiment is one",
+  if (counter.second) {
+    diagnostics.add(converter.mark_of(*counter.second, start), "",
+                    "the file holds more than one YAML document; an experiment is one",
                     "remove the extra '---' separators");
   }
-  YamlNode root = converter.convert(documents.front(), start, "");
+  if (document.IsNull()) {
+    // yaml-cpp reads some malformed input (a lone ',') as an empty document.
+    if (const auto content = first_content(text)) {
+      const Mark mark = fixed_mark ? *fixed_mark : Mark{file, content->first, content->second};
+      diagnostics.add(mark, "", "YAML syntax error: no value could be read here");
+      return std::nullopt;
+    }
+    return YamlNode{};
+  }
+  YamlNode root = converter.convert(document, start, "");
   if (converter.too_large()) return std::nullopt;
   return root;
 }

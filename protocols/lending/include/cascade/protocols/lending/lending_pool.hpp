@@ -17,6 +17,8 @@ class Registry;
 
 namespace cascade::protocols {
 
+class ConstantProductAmm;
+
 /// @brief Risk parameters of the pool (defaults: Aave v3 Ethereum WETH collateral, USDC debt).
 struct LendingParams {
   double ltv = 0.805;                    ///< max borrow / collateral value at origination
@@ -74,6 +76,13 @@ class LendingPool final : public world::Component {
   std::uint32_t open_position(world::World& world, ledger::AccountId owner, double collateral, double borrow);
   /// @brief Adds collateral from the owner's wallet.
   void add_collateral(world::World& world, std::uint32_t position, double amount);
+  /// @brief Repays up to `amount` of debt from the owner's wallet; returns the amount repaid.
+  double repay(world::World& world, std::uint32_t position, double amount);
+  /// @brief Atomic deleveraging (a flash-loan "repay with collateral"): `amount` of collateral
+  /// leaves the pool, is sold on `venue` and the proceeds repay the debt; any excess stays in the
+  /// owner's wallet. The sale moves the venue price like any other.
+  /// @return the debt repaid.
+  double repay_with_collateral(world::World& world, std::uint32_t position, double amount, ConstantProductAmm& venue);
 
   std::uint32_t position_count() const { return static_cast<std::uint32_t>(collateral_.size()); }
   double collateral_of(std::uint32_t position) const { return collateral_[position]; }
@@ -93,11 +102,15 @@ class LendingPool final : public world::Component {
 
   /// @brief Appends up to `max` liquidatable positions, worst health first.
   void liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const;
+  /// @brief Appends every position with health factor below `health`, worst first (O(k + log n)).
+  void below_health(double health, std::vector<std::uint32_t>& out) const;
   bool any_liquidatable() const;
 
   /// @brief `listener` receives Event{kind} (class `cls`) whenever an oracle update leaves some
   /// position liquidatable.
   void subscribe_liquidations(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
+  /// @brief `listener` receives Event{kind} (class `cls`) after every oracle update the pool sees.
+  void subscribe_price_updates(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
 
   double total_debt() const { return total_scaled_debt_ * borrow_index_; }
   double cash() const { return cash_; }
@@ -158,6 +171,7 @@ class LendingPool final : public world::Component {
     engine::EventClass cls;
   };
   std::vector<Listener> listeners_;
+  std::vector<Listener> price_listeners_;
 };
 
 void register_lending_pool(world::Registry& registry);
