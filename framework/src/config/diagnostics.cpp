@@ -8,8 +8,14 @@ namespace cascade::config {
 
 std::string Mark::to_string() const {
   if (line <= 0) return file;
-  std::string out = file + ":" + std::to_string(line);
-  if (column > 0) out += ":" + std::to_string(column);
+  // Appended piece by piece: `":" + std::to_string(...)` trips GCC 12's -Wrestrict false positive.
+  std::string out = file;
+  out += ':';
+  out += std::to_string(line);
+  if (column > 0) {
+    out += ':';
+    out += std::to_string(column);
+  }
   return out;
 }
 
