@@ -46,6 +46,7 @@ void LeveragedBorrowers::start(world::World& world) {
   position_.resize(count_);
   response_.assign(count_, 0);
   pending_.assign(count_, 0);
+  reactions_.assign(count_, 0);
   auto& ledger = world.ledger();
   for (std::uint32_t i = 0; i < count_; ++i) {
     auto stream = world.stream(random::StreamPurpose::population, *this, i);
@@ -81,8 +82,10 @@ void LeveragedBorrowers::handle(const engine::Event& event, world::World& world)
     const std::uint32_t i = owner - first_account_;
     if (response_[i] == static_cast<std::uint8_t>(Response::ignore) || pending_[i]) continue;
     pending_[i] = 1;
-    auto stream = world.stream(random::StreamPurpose::agent, *this, (std::uint64_t{i} << 20) ^ (world.now() / kSecond));
+    // One stream per (borrower, reaction number): independent draws, no collisions.
+    auto stream = world.stream(random::StreamPurpose::agent, *this, (std::uint64_t{reactions_[i]++} << 32) | i);
     const double seconds = std::max(0.0, reaction_.sample(stream));
+    if (seconds > to_seconds(world.horizon() - world.now())) continue;  // after the horizon: never
     world.sim().schedule_in(static_cast<Time>(seconds * static_cast<double>(kSecond)), engine::EventClass::agent, id(), react, i);
   }
 }

@@ -43,6 +43,8 @@ void Liquidators::start(world::World& world) {
 void Liquidators::schedule_action(world::World& world, std::uint32_t j) {
   busy_[j] = 1;
   const double seconds = std::max(0.0, latency_.sample(streams_[j]));
+  // A reaction after the horizon never happens (and must not overflow the clock).
+  if (seconds > to_seconds(world.horizon() - world.now())) return;
   world.sim().schedule_in(static_cast<Time>(seconds * static_cast<double>(kSecond)), engine::EventClass::liquidator, id(), act, j);
 }
 

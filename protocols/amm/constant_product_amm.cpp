@@ -1,5 +1,6 @@
 #include "cascade/protocols/amm/constant_product_amm.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -10,8 +11,11 @@
 namespace cascade::protocols {
 
 double ConstantProductMath::amount_out(double amount_in, double reserve_in, double reserve_out, double fee) {
+  // out = y − x·y/(x + γ·a): written through the new reserve so that it stays positive even when
+  // a ≫ x (γ·a·y/(x + γ·a) rounds to y there and would empty the pool).
   const double gamma_in = (1.0 - fee) * amount_in;
-  return gamma_in * reserve_out / (reserve_in + gamma_in);
+  const double new_reserve = reserve_out * (reserve_in / (reserve_in + gamma_in));
+  return new_reserve > 0.0 ? reserve_out - new_reserve : 0.0;
 }
 
 double ConstantProductMath::amount_in(double amount_out, double reserve_in, double reserve_out, double fee) {
@@ -75,12 +79,14 @@ double ConstantProductAmm::quote_buy_base(double base_out) const {
 
 double ConstantProductAmm::sell_base(world::World& world, ledger::AccountId trader, double base_in) {
   if (!(base_in > 0.0)) return 0.0;
-  const double out = quote_sell_base(base_in);
+  // New reserve from the invariant, so it stays positive however large the trade.
+  const double new_quote = reserve_quote_ * (reserve_base_ / (reserve_base_ + (1.0 - fee_) * base_in));
+  const double out = std::min(reserve_quote_ - new_quote, world.ledger().balance(pool_, quote_));
   auto& ledger = world.ledger();
   ledger.transfer(trader, pool_, base_, base_in);
   ledger.transfer(pool_, trader, quote_, out);
   reserve_base_ += base_in;
-  reserve_quote_ -= out;
+  reserve_quote_ = new_quote;
   volume_quote_ += out;
   stats_.observe(price());
   notify_price_change(world);
@@ -89,12 +95,13 @@ double ConstantProductAmm::sell_base(world::World& world, ledger::AccountId trad
 
 double ConstantProductAmm::sell_quote(world::World& world, ledger::AccountId trader, double quote_in) {
   if (!(quote_in > 0.0)) return 0.0;
-  const double out = ConstantProductMath::amount_out(quote_in, reserve_quote_, reserve_base_, fee_);
+  const double new_base = reserve_base_ * (reserve_quote_ / (reserve_quote_ + (1.0 - fee_) * quote_in));
+  const double out = std::min(reserve_base_ - new_base, world.ledger().balance(pool_, base_));
   auto& ledger = world.ledger();
   ledger.transfer(trader, pool_, quote_, quote_in);
   ledger.transfer(pool_, trader, base_, out);
   reserve_quote_ += quote_in;
-  reserve_base_ -= out;
+  reserve_base_ = new_base;
   volume_quote_ += quote_in;
   stats_.observe(price());
   notify_price_change(world);

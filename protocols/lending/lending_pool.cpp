@@ -137,6 +137,14 @@ double LendingPool::repay_with_collateral(world::World& world, std::uint32_t pos
   accrue(world.now());
   amount = std::min(amount, collateral_[position]);
   if (!(amount > 0.0) || scaled_debt_[position] <= 0.0) return 0.0;
+  // As Aave's health-factor check on the withdrawal: refuse unless the position ends with no debt
+  // or with HF ≥ 1 (an underwater position cannot sell its way out and leave debt behind).
+  const double debt = debt_of(position);
+  const double proceeds_quote = venue.quote_sell_base(amount);
+  if (proceeds_quote < debt) {
+    const double left = (collateral_[position] - amount) * oracle_->price() * params_.liquidation_threshold;
+    if (left < debt - proceeds_quote) return 0.0;
+  }
   const ledger::AccountId owner = owner_[position];
   index_erase(position);
   world.ledger().transfer(pool_account_, owner, collateral_asset_, amount);
@@ -325,7 +333,7 @@ double LendingPool::metric(int index) const {
 }
 
 void LendingPool::finish(world::World& world, output::RunSummary& summary) {
-  accrue(world.now());
+  accrue(world.horizon());
   summary.initial_debt += initial_debt_;
   summary.liquidated_value += liquidated_value_;
   summary.debt_repaid += debt_repaid_;
@@ -344,6 +352,8 @@ void LendingPool::audit(const world::World& world, std::vector<std::string>& pro
   for (std::size_t p = 0; p < collateral_.size(); ++p) {
     if (collateral_[p] < 0.0 || scaled_debt_[p] < 0.0 || !std::isfinite(collateral_[p]) || !std::isfinite(scaled_debt_[p]))
       m << name() << ": position " << p << " has a negative or non-finite balance\n";
+    if (collateral_[p] == 0.0 && scaled_debt_[p] > 0.0)
+      m << name() << ": position " << p << " has debt but no collateral and no deficit was booked\n";
     sum_collateral += collateral_[p];
     sum_scaled += scaled_debt_[p];
   }
@@ -389,7 +399,7 @@ void register_lending_pool(world::Registry& registry) {
        ParamSchema::number("slope2", "1/year", "rate increase from the kink to 100 %").range(0, 10).with_default(0.40)}));
   s.params.push_back(ParamSchema::group(
       "close_factor", "how much debt one liquidation may repay",
-      {ParamSchema::number("default", "fraction", "share of debt repayable when HF is just below 1").range(0, 1, true).with_default(0.5),
+      {ParamSchema::number("default", "fraction", "share of debt repayable when HF is just below 1").range(0.05, 1).with_default(0.5),
        ParamSchema::number("full_below_health", "", "100 % repayable at or below this health factor").range(0, 1).with_default(0.95),
        ParamSchema::number("full_below_value", "numeraire", "100 % repayable when collateral or debt is worth less").range(0, 1e12).with_default(2000.0),
        ParamSchema::number("min_leftover_value", "numeraire", "a partial liquidation must leave at least this much debt and collateral")

@@ -25,6 +25,10 @@ void DeviationHeartbeatOracle::start(world::World& world) {
   world.sim().schedule(heartbeat_, engine::EventClass::oracle, id(), heartbeat, 0, heartbeat_timer_.arm());
 }
 
+bool DeviationHeartbeatOracle::moved(double source_price) const {
+  return !(published_ > 0.0) || std::fabs(source_price / published_ - 1.0) >= deviation_;
+}
+
 void DeviationHeartbeatOracle::trigger(world::World& world) {
   in_flight_ = true;
   pending_ = source_->price();
@@ -34,7 +38,7 @@ void DeviationHeartbeatOracle::trigger(world::World& world) {
 void DeviationHeartbeatOracle::handle(const engine::Event& event, world::World& world) {
   switch (event.kind) {
     case source_changed:
-      if (!in_flight_ && std::fabs(source_->price() / published_ - 1.0) >= deviation_) trigger(world);
+      if (!in_flight_ && moved(source_->price())) trigger(world);
       break;
     case heartbeat:
       if (!heartbeat_timer_.is_current(event)) break;  // superseded by a deviation round
@@ -49,7 +53,7 @@ void DeviationHeartbeatOracle::handle(const engine::Event& event, world::World& 
       stats_.observe(published_);
       world.sim().schedule_in(heartbeat_, engine::EventClass::oracle, id(), heartbeat, 0, heartbeat_timer_.arm());
       notify_price_change(world);
-      if (std::fabs(source_->price() / published_ - 1.0) >= deviation_) trigger(world);
+      if (moved(source_->price())) trigger(world);
       break;
     default:
       break;

@@ -101,3 +101,21 @@ TEST_CASE("inconsistent margin-call settings are configuration errors") {
       }(),
       config::ConfigError);
 }
+
+TEST_CASE("an underwater borrower cannot deleverage into bad debt the pool never books") {
+  // Oracle 2000 → 1300: HF = 10·1300·0.83/15000 = 0.719. Selling all 10 ETH into a pool priced at
+  // 1300 (1000 ETH / 1.3 M USDC) raises 0.997·10·1.3e6/(1000 + 9.97) = 12,833 < 15,000 of debt, so
+  // the repay-with-collateral is refused (HF after < 1) and the position waits for liquidators.
+  auto text = yaml("deleverage: 1");
+  text.replace(text.find("drop: 0.05"), 10, "drop: 0.35");
+  text.replace(text.find("USDC: 2000000"), 13, "USDC: 1300000");
+  auto spec = testing::load(text);
+  spec.audit = true;
+  world::World w(spec, testing::registry(), world::RunContext{});
+  const auto result = w.run();
+  REQUIRE_MESSAGE(result.summary.status == 0, result.error);
+  const auto& pool = w.get<protocols::LendingPool>("pool");
+  CHECK(pool.collateral_of(0) == 10.0);
+  CHECK(pool.debt_of(0) == doctest::Approx(15000.0));
+  CHECK(w.get<protocols::ConstantProductAmm>("amm").reserve_base() == 1000.0);
+}

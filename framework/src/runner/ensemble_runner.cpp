@@ -29,13 +29,32 @@ Plan make_plan(const std::string& path, const world::Registry& registry, const s
   plan.base = config::load_experiment(path, registry, overrides);
   plan.points = config::expand_sweep(plan.base.sweep);
   config::Diagnostics all;
+  auto add_all = [&](const config::ConfigError& e, const config::SweepPoint& point) {
+    const std::string prefix = plan.points.size() > 1 ? "sweep point " + std::to_string(point.point_id) + ": " : "";
+    for (const auto& d : e.diagnostics().items()) all.add(d.mark, d.key_path, prefix + d.message, d.hint);
+  };
   for (const auto& point : plan.points) {
     try {
       plan.point_specs.push_back(config::spec_for_point(plan.base, point, registry, overrides));
       plan.point_specs.back().audit = audit;
     } catch (const config::ConfigError& e) {
-      for (const auto& d : e.diagnostics().items()) all.add(d.mark, d.key_path, "sweep point " + std::to_string(point.point_id) + ": " + d.message, d.hint);
+      add_all(e, point);
+      continue;
     }
+    // Building (not running) one world checks what only the components can: cross-parameter rules
+    // (ltv ≤ liquidation threshold, ...), asset pairs of venues, data files. A problem here is a
+    // configuration error (exit 2, nothing written), not a failed run.
+    try {
+      world::World probe(plan.point_specs.back(), registry, world::RunContext{point.point_id, 0, 0, false});
+    } catch (const config::ConfigError& e) {
+      add_all(e, point);
+    }
+  }
+  const auto& outputs = plan.base.outputs;
+  if (!outputs.timeseries.empty() && plan.base.horizon / outputs.sample_every > 10'000'000) {
+    all.add(config::Mark{plan.base.source_path, 0, 0}, "outputs.sample_every",
+            "more than 10,000,000 samples per series (horizon " + format_duration(plan.base.horizon) + " / sample_every " +
+                format_duration(outputs.sample_every) + "); sample less often");
   }
   if (!all.empty()) throw config::ConfigError(all);
   plan.base.audit = audit;
@@ -100,7 +119,8 @@ output::OutputLayout make_layout(const Plan& plan) {
     const int i = c->schema->metric_index(m.substr(dot + 1));
     layout.metric_units.push_back(c->schema->metrics[static_cast<std::size_t>(i)].unit);
   }
-  layout.sample_times_s = world::Recorder::sample_times_s(base.outputs.sample_every, base.horizon);
+  if (!base.outputs.timeseries.empty())
+    layout.sample_times_s = world::Recorder::sample_times_s(base.outputs.sample_every, base.horizon);
   if (!layout.metric_names.empty()) {
     const auto recorded = std::min<std::int64_t>(base.outputs.timeseries_replicas, base.replicas);
     for (std::uint32_t p = 0; p < layout.n_points; ++p)

@@ -22,11 +22,23 @@ World::World(const config::ExperimentSpec& spec, const Registry& registry, RunCo
   for (const auto& c : spec_.components)
     if (c.section == config::Section::protocols) protocol_names_.push_back(c.name);
   components_.reserve(spec_.components.size() + 1);
+  config::Diagnostics unresolved;
   for (const auto& c : spec_.components) {
-    std::unique_ptr<Component> component = registry.factory(c.type)(c, *this);
+    std::unique_ptr<Component> component;
+    try {
+      component = registry.factory(c.type)(c, *this);
+    } catch (const UnresolvedReference& e) {
+      // The loader checked that the name exists; here it is not built yet (components are built
+      // in section order, then file order) or it is the component itself.
+      unresolved.add(c.mark, std::string(config::to_string(c.section)) + "." + c.name,
+                     "refers to '" + e.name() + "', which is not built before it (a component can only use components "
+                     "of earlier sections, or earlier in its own section) or is of the wrong kind");
+      continue;
+    }
     component->id_ = static_cast<ComponentId>(components_.size());
     components_.push_back(std::move(component));
   }
+  if (!unresolved.empty()) throw config::ConfigError(unresolved);
   if (context_.record_series && !spec_.outputs.timeseries.empty()) {
     std::vector<std::pair<const Component*, int>> metrics;
     for (const auto& m : spec_.outputs.timeseries) {
@@ -63,7 +75,7 @@ Component* World::find(const std::string& name) const {
 
 PriceSource& World::price_source(const std::string& name) const {
   auto* source = dynamic_cast<PriceSource*>(find(name));
-  CASCADE_ASSERT(source != nullptr, "'" + name + "' is not a price source");
+  if (source == nullptr) throw UnresolvedReference(name);
   return *source;
 }
 
@@ -102,7 +114,17 @@ void World::start() {
 void World::advance_to(Time t) {
   engine::Event event;
   const auto recorder_id = recorder_ ? recorder_->id() : std::numeric_limits<ComponentId>::max();
+  Time instant = -1;
+  std::uint64_t at_instant = 0;
   while (sim_.next(std::min(t, spec_.horizon), event)) {
+    if (event.time != instant) {
+      instant = event.time;
+      at_instant = 0;
+    } else if (++at_instant > kMaxEventsPerInstant) {
+      throw Error("more than " + std::to_string(kMaxEventsPerInstant) + " events at t = " + std::to_string(to_seconds(instant)) +
+                  " s (last: " + (event.target < components_.size() ? components_[event.target]->name() : "recorder") +
+                  "): components keep triggering each other with zero delay; add a latency or a reaction time");
+    }
     if (event.target == recorder_id) recorder_->handle(event, *this);
     else components_[event.target]->handle(event, *this);
     if (spec_.audit) audit_now();

@@ -57,3 +57,22 @@ agents: {whale: {type: scripted_seller, venue: amm, at: 1m, amount: 50}}
   CHECK(amm.reserve_base() * amm.reserve_quote() > 1000.0 * 2e6);  // the fee stays in the pool
   CHECK(w.ledger().balance(w.ledger().account_count() - 1, w.token("USDC")) == doctest::Approx(94965.9475163).epsilon(1e-12));
 }
+
+TEST_CASE("a sale far larger than the pool leaves a positive reserve and price") {
+  // Selling 1e15 ETH into 0.01 ETH / 20 USDC: the quote reserve becomes
+  // 20 · 0.01 / (0.01 + 0.997e15) ≈ 2e-16 — tiny but positive, so the price stays defined.
+  auto spec = testing::load(R"(
+experiment: {name: amm, seed: 1, horizon: 2m}
+assets: {ETH: {}, USDC: {numeraire: true}}
+venues: {amm: {type: constant_product_amm, reserves: {ETH: 0.01, USDC: 20}}}
+agents: {whale: {type: scripted_seller, venue: amm, at: 1m, amount: 1.0e15}}
+)");
+  spec.audit = true;
+  world::World w(spec, testing::registry(), world::RunContext{});
+  const auto result = w.run();
+  REQUIRE_MESSAGE(result.summary.status == 0, result.error);
+  const auto& amm = w.get<protocols::ConstantProductAmm>("amm");
+  CHECK(amm.reserve_quote() > 0.0);
+  CHECK(amm.reserve_quote() == doctest::Approx(20 * 0.01 / (0.01 + 0.997e15)).epsilon(1e-9));
+  CHECK(amm.price() > 0.0);
+}

@@ -27,6 +27,16 @@ struct RunContext {
   bool record_series = false;  ///< sample outputs.timeseries for this run
 };
 
+/// @brief A component named a component that does not exist yet or is of the wrong kind.
+class UnresolvedReference : public Error {
+ public:
+  explicit UnresolvedReference(const std::string& name) : Error(name), name_(name) {}
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
 /// @brief Thrown (and turned into a failed run) when audit mode finds a broken invariant.
 class AuditFailure : public Error {
  public:
@@ -70,10 +80,13 @@ class World {
   Component* find(const std::string& name) const;
   /// @brief The named component as T; asserts it exists and has that type (the loader has
   /// checked references, so a mismatch is a programming error).
+  /// @throws UnresolvedReference if there is no such component yet (it is declared later in
+  /// build order, or is the caller itself) or it is of another kind; the world turns this into
+  /// a configuration error at the referring component.
   template <class T>
   T& get(const std::string& name) const {
     auto* t = dynamic_cast<T*>(find(name));
-    CASCADE_ASSERT(t != nullptr, "component '" + name + "' missing or of the wrong kind");
+    if (t == nullptr) throw UnresolvedReference(name);
     return *t;
   }
   /// The named component if it is a PriceSource.
@@ -93,7 +106,10 @@ class World {
   /// times; exceptions propagate instead of becoming a failed run.
   void start();
   /// Processes every event with time ≤ t (and ≤ the horizon).
+  /// @throws cascade::Error if more than kMaxEventsPerInstant events run at one instant (a
+  /// feedback loop between components with zero delays).
   void advance_to(Time t);
+  static constexpr std::uint64_t kMaxEventsPerInstant = 10'000'000;
 
  private:
   void audit_now();

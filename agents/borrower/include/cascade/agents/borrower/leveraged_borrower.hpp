@@ -61,6 +61,7 @@ class LeveragedBorrowers final : public world::Component {
   std::vector<std::uint32_t> position_;
   std::vector<std::uint8_t> response_;
   std::vector<std::uint8_t> pending_;
+  std::vector<std::uint32_t> reactions_;
   std::vector<std::uint32_t> scratch_;
   double collateral_usd_total_ = 0;
   std::uint64_t top_ups_ = 0, deleverages_ = 0;

@@ -38,6 +38,7 @@ class DeviationHeartbeatOracle final : public world::Component, public world::Pr
  private:
   enum Kind : std::uint32_t { source_changed = 0, heartbeat = 1, land = 2 };
   void trigger(world::World& world);
+  bool moved(double source_price) const;
 
   world::PriceSource* source_ = nullptr;
   std::string asset_;
