@@ -307,11 +307,14 @@ void LendingPool::handle(const engine::Event& event, world::World& world) {
 
 double LendingPool::underwater_debt() const {
   // Debt not covered by collateral at the oracle price: the loss if every account defaulted now.
+  // Underwater ⇔ scaled·index > collateral·price ⇔ key > price / index, so walking the sorted
+  // index from the worst position visits only underwater accounts.
   const double price = oracle_->price();
+  const double threshold = price / borrow_index_;
   double total = 0.0;
-  for (std::size_t p = 0; p < collateral_.size(); ++p) {
-    const double gap = scaled_debt_[p] * borrow_index_ - collateral_[p] * price;
-    if (gap > 0.0) total += gap;
+  for (auto it = by_key_.begin(); it != by_key_.end() && it->first > threshold; ++it) {
+    const std::uint32_t p = it->second;
+    total += scaled_debt_[p] * borrow_index_ - collateral_[p] * price;
   }
   return total;
 }

@@ -104,7 +104,9 @@ TEST_CASE("100 % close factor at HF <= 0.95") {
 
 TEST_CASE("a deficit is booked when collateral cannot cover debt plus bonus") {
   Fixture f(pool_yaml(0.35));  // oracle → 1,300; HF = 13000 · 0.83 / 15000 = 0.719333
+  CHECK(f.pool.metric(9) == 0.0);  // underwater_debt at 2,000: 20,000 of collateral covers 15,000
   f.crash();
+  CHECK(f.pool.metric(9) == doctest::Approx(2000.0));  // 15,000 − 10 · 1,300
   const auto out = f.pool.liquidate(f.world, f.position, 1e9, f.liquidator, 0);
   // All 10 ETH seized; repay = 10 · 1300 / 1.05 = 12,380.95; deficit = 15,000 − 12,380.95 = 2,619.05
   CHECK(out.collateral_seized == doctest::Approx(10.0));
