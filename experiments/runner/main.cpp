@@ -26,6 +26,34 @@ double quantile(std::vector<double> v, double q) {
   return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
+// The `outputs.summary` columns: mean final value per point, one column per metric.
+void print_metric_table(const cascade::runner::Plan& plan, const cascade::runner::EnsembleReport& report) {
+  const auto& wanted = plan.base.outputs.summary;
+  if (wanted.empty()) return;
+  std::vector<std::size_t> columns;
+  for (const auto& w : wanted) {
+    const auto it = std::find(report.final_metric_names.begin(), report.final_metric_names.end(), w);
+    if (it != report.final_metric_names.end()) columns.push_back(static_cast<std::size_t>(it - report.final_metric_names.begin()));
+  }
+  std::vector<int> widths;
+  std::printf("\n%-6s %-28s", "point", "values");
+  for (const auto c : columns) {
+    const std::string& name = report.final_metric_names[c];
+    widths.push_back(std::max(12, static_cast<int>(name.size())));
+    std::printf(" %*s", widths.back(), name.c_str());
+  }
+  std::printf("\n");
+  for (std::size_t p = 0; p < plan.points.size(); ++p) {
+    std::string params;
+    for (const auto& a : plan.points[p].assignments) params += (params.empty() ? "" : " | ") + a.value;
+    if (params.empty()) params = "-";
+    std::printf("%-6zu %-28.28s", p, params.c_str());
+    for (std::size_t k = 0; k < columns.size(); ++k) std::printf(" %*.6g", widths[k], report.final_metric_means[p][columns[k]]);
+    std::printf("\n");
+  }
+  std::printf("(outputs.summary: mean over replicas of each metric's value at the horizon; all per run in /runs/metrics)\n");
+}
+
 void print_summary(const cascade::runner::Plan& plan, const cascade::runner::EnsembleReport& report) {
   const auto replicas = static_cast<std::size_t>(plan.base.replicas);
   std::printf("\n%s — %zu point(s) × %zu replicas, %.1f s\n", plan.base.name.c_str(), plan.points.size(), replicas,
@@ -57,6 +85,7 @@ void print_summary(const cascade::runner::Plan& plan, const cascade::runner::Ens
                 mean(count), mean(value), mean(debt0), mean(bad), quantile(bad, 0.95), p_bad);
   }
   std::printf("(means over replicas; values in the numeraire; debt0 = debt outstanding at t = 0)\n");
+  print_metric_table(plan, report);
   if (report.n_failed > 0) {
     std::printf("\n%llu run(s) FAILED:\n", static_cast<unsigned long long>(report.n_failed));
     for (const auto& e : report.first_errors) std::printf("  %s\n", e.c_str());

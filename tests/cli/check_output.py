@@ -146,6 +146,38 @@ def check_events(c, f, s):
             f"{bad[:10].tolist()})")
 
 
+def check_metrics(c, f, s, shape):
+    """/runs/metrics: the final value of each component metric per run; /points/metrics: means."""
+    if not c.check("runs/metrics" in f and "points/metrics" in f, "/runs/metrics and /points/metrics exist"):
+        return
+    m = f["runs/metrics"][()]
+    names = list(m.dtype.names or ())
+    listed = [text(x) for x in f["runs/metrics"].attrs.get("metrics", [])]
+    c.check(names[:3] == ["run_index", "point_id", "replica"] and names[3:] == listed,
+            "/runs/metrics columns are run_index, point_id, replica, then the 'metrics' attribute")
+    # The default experiment's pool is called aave: its final liquidation count and deficit are
+    # the run's, so they must agree with the summary row built from the liquidation events.
+    if s is None or "aave.liquidations" not in names or "aave.bad_debt" not in names:
+        c.check(False, "/runs/metrics has aave.liquidations and aave.bad_debt")
+        return
+    c.check(len(m) == len(s) and np.array_equal(m["run_index"], s["run_index"]), "/runs/metrics has one row per run")
+    ok = s["status"] == 0
+    c.check(np.array_equal(m["aave.liquidations"][ok], s["n_liquidations"][ok].astype(float)),
+            "aave.liquidations at the horizon == n_liquidations of the run")
+    c.check(np.allclose(m["aave.bad_debt"][ok], s["bad_debt"][ok], rtol=1e-12, atol=1e-9),
+            "aave.bad_debt at the horizon == bad_debt of the run")
+    p = f["points/metrics"][()]
+    n_points, replicas = shape if shape else (len(p), len(s) // max(len(p), 1))
+    c.check(len(p) == n_points, "/points/metrics has one row per point")
+    for col in ("aave.bad_debt", "aave.liquidations"):
+        for point in range(len(p)):
+            sel = (m["point_id"] == point) & ok
+            expect = float(np.mean(m[col][sel])) if sel.any() else np.nan
+            if not c.check(close(p[col][point], expect, rtol=1e-12),
+                           f"/points/metrics {col} of point {point} is the mean over its runs"):
+                return
+
+
 def type7(sorted_values, q):
     return float(np.quantile(sorted_values, q)) if len(sorted_values) else np.nan
 
@@ -256,6 +288,7 @@ def main(argv):
         s = check_summary(c, f, shape)
         check_events(c, f, s)
         check_aggregates(c, f, s, shape)
+        check_metrics(c, f, s, shape)
         check_timeseries(c, f, s)
         summary_fields = (list(f["runs/summary"].dtype.names) if "runs/summary" in f
                           else SUMMARY_REQUIRED)

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Every experiment in experiments/ runs in a short mode (few replicas) and writes its file.
+# Every experiment under experiments/ (recursively; experiments/data holds inputs, not
+# experiments) runs in a short mode (few replicas) with the ledger audit and writes its file.
 set -euo pipefail
 cascade=$1; repo=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 status=0
-for f in "$repo"/experiments/*.yaml; do
-  name=$(basename "$f" .yaml)
-  if "$cascade" run "$f" -o "$tmp/$name.h5" --replicas 3 --threads 2 -q --audit; then
+while IFS= read -r f; do
+  rel=${f#"$repo"/experiments/}
+  name=${rel%.yaml}; name=${name//\//_}
+  if "$cascade" run "$f" -o "$tmp/$name.h5" --replicas 3 --threads 2 -q --audit </dev/null; then
     [ -f "$tmp/$name.h5" ] || { echo "FAIL $name: no output file"; status=1; continue; }
     echo "ok   $name"
   else
     echo "FAIL $name (exit $?)"; status=1
   fi
-done
+done < <(find "$repo/experiments" -name '*.yaml' -not -path "$repo/experiments/data/*" | LC_ALL=C sort)
 exit $status

@@ -132,6 +132,8 @@ std::string ExperimentSpec::normalized_yaml() const {
   out << YAML::Key << "timeseries" << YAML::Value;
   emit_value(out, outputs.timeseries);
   out << YAML::Key << "timeseries_replicas" << YAML::Value << std::to_string(outputs.timeseries_replicas);
+  out << YAML::Key << "summary" << YAML::Value;
+  emit_value(out, outputs.summary);
   out << YAML::Key << "events" << YAML::Value;
   emit_value(out, outputs.liquidation_events ? StringList{"liquidations"} : StringList{});
   out << YAML::EndMap;

@@ -190,6 +190,7 @@ const std::vector<ParamSchema>& outputs_schema() {
                     .range(0, kInf, true)
                     .with_default(Duration{5 * kMinute}));
     s.push_back(ParamSchema::string_list("timeseries", "component.metric series to record").with_default(StringList{}));
+    s.push_back(ParamSchema::string_list("summary", "component.metric final values to print per point").with_default(StringList{}));
     s.push_back(ParamSchema::integer("timeseries_replicas", "", "full series for the first n replicas")
                     .range(0, kInf)
                     .with_default(20));
@@ -516,35 +517,38 @@ void Validator::read_outputs(const YamlNode& root, ExperimentSpec& spec) {
     const auto& events = params->string_list("events");
     spec.outputs.liquidation_events = std::find(events.begin(), events.end(), "liquidations") != events.end();
   }
-  if (!params->has("timeseries")) return;
-  spec.outputs.timeseries = params->string_list("timeseries");
-  const YamlNode* list = node ? node->find("timeseries") : nullptr;
-  if (!list) return;
+  if (params->has("timeseries")) spec.outputs.timeseries = params->string_list("timeseries");
+  if (params->has("summary")) spec.outputs.summary = params->string_list("summary");
+  if (!node) return;
   std::vector<std::string> component_names;
   for (const auto& c : components_) component_names.push_back(c.name);
-  for (std::size_t i = 0; i < list->items.size(); ++i) {
-    const YamlNode& item = list->items[i];
-    const std::string path = "outputs.timeseries[" + std::to_string(i) + "]";
-    const std::size_t dot = item.text.find('.');
-    if (dot == std::string::npos) {
-      error(item.mark, path, "expected component.metric, got '" + item.text + "'", "e.g. eth_ref.price");
-      continue;
+  for (const char* key : {"timeseries", "summary"}) {
+    const YamlNode* list = node->find(key);
+    if (!list) continue;
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+      const YamlNode& item = list->items[i];
+      const std::string path = std::string("outputs.") + key + "[" + std::to_string(i) + "]";
+      const std::size_t dot = item.text.find('.');
+      if (dot == std::string::npos) {
+        error(item.mark, path, "expected component.metric, got '" + item.text + "'", "e.g. eth_ref.price");
+        continue;
+      }
+      const std::string name = item.text.substr(0, dot);
+      const std::string metric = item.text.substr(dot + 1);
+      const PendingComponent* c = component(name);
+      if (!c) {
+        std::string hint = did_you_mean(name, component_names);
+        error(item.mark, path, "no component named '" + name + "'", hint);
+        continue;
+      }
+      if (!c->schema) continue;  // its type is already reported
+      if (c->schema->metric_index(metric) >= 0) continue;
+      std::vector<std::string> metrics;
+      for (const auto& m : c->schema->metrics) metrics.push_back(m.name);
+      std::string hint = did_you_mean(metric, metrics);
+      if (hint.empty()) hint = metrics.empty() ? "it records no metrics" : "its metrics are: " + comma_list(metrics);
+      error(item.mark, path, "'" + name + "' (" + c->schema->type + ") has no metric '" + metric + "'", hint);
     }
-    const std::string name = item.text.substr(0, dot);
-    const std::string metric = item.text.substr(dot + 1);
-    const PendingComponent* c = component(name);
-    if (!c) {
-      std::string hint = did_you_mean(name, component_names);
-      error(item.mark, path, "no component named '" + name + "'", hint);
-      continue;
-    }
-    if (!c->schema) continue;  // its type is already reported
-    if (c->schema->metric_index(metric) >= 0) continue;
-    std::vector<std::string> metrics;
-    for (const auto& m : c->schema->metrics) metrics.push_back(m.name);
-    std::string hint = did_you_mean(metric, metrics);
-    if (hint.empty()) hint = metrics.empty() ? "it records no metrics" : "its metrics are: " + comma_list(metrics);
-    error(item.mark, path, "'" + name + "' (" + c->schema->type + ") has no metric '" + metric + "'", hint);
   }
 }
 

@@ -197,6 +197,29 @@ H5::CompType aggregate_mem_type() {
 // ---------------------------------------------------------------------------------------------
 // Statistics of one point, in run-index order (so the result does not depend on thread count).
 
+/// `/runs/metrics`: run_index, point_id, replica, then one float64 per final metric.
+constexpr std::size_t metrics_row_header = 16;
+H5::CompType run_metrics_mem_type(const std::vector<std::string>& names) {
+  using P = H5::PredType;
+  H5::CompType t(metrics_row_header + 8 * names.size());
+  t.insertMember("run_index", 0, P::NATIVE_UINT64);
+  t.insertMember("point_id", 8, P::NATIVE_UINT32);
+  t.insertMember("replica", 12, P::NATIVE_UINT32);
+  for (std::size_t i = 0; i < names.size(); ++i) t.insertMember(names[i], metrics_row_header + 8 * i, P::NATIVE_DOUBLE);
+  return t;
+}
+
+/// `/points/metrics`: point_id, n_ok, then the mean over the point's successful runs per metric.
+constexpr std::size_t point_metrics_row_header = 8;
+H5::CompType point_metrics_mem_type(const std::vector<std::string>& names) {
+  using P = H5::PredType;
+  H5::CompType t(point_metrics_row_header + 8 * names.size());
+  t.insertMember("point_id", 0, P::NATIVE_UINT32);
+  t.insertMember("n_ok", 4, P::NATIVE_UINT32);
+  for (std::size_t i = 0; i < names.size(); ++i) t.insertMember(names[i], point_metrics_row_header + 8 * i, P::NATIVE_DOUBLE);
+  return t;
+}
+
 double mean_of(const std::vector<double>& x) {
   if (x.empty()) return nan;
   double sum = 0;
@@ -480,6 +503,14 @@ void validate_layout(const OutputLayout& layout) {
       throw Error("output: metric name '" + m + "' is empty, contains '/', repeats, or is 'time' or 'run'");
     }
   }
+  if (!layout.final_metric_units.empty() && layout.final_metric_units.size() != layout.final_metric_names.size()) {
+    throw Error("output: " + std::to_string(layout.final_metric_units.size()) + " units for " +
+                std::to_string(layout.final_metric_names.size()) + " final metrics");
+  }
+  std::set<std::string> finals{"run_index", "point_id", "replica", "n_ok"};
+  for (const auto& m : layout.final_metric_names) {
+    if (m.empty() || !finals.insert(m).second) throw Error("output: final metric name '" + m + "' is empty or repeats");
+  }
   for (std::size_t i = 0; i < layout.recorded_runs.size(); ++i) {
     if (layout.recorded_runs[i] >= layout.n_runs() ||
         (i > 0 && layout.recorded_runs[i] <= layout.recorded_runs[i - 1])) {
@@ -501,12 +532,19 @@ struct Hdf5Writer::Impl {
   H5::CompType summary_mem = summary_mem_type();
   H5::CompType event_mem = event_mem_type();
   H5::CompType error_mem = error_mem_type();
+  std::optional<H5::CompType> run_metrics_mem;  // built from the layout's metric names
   H5::DataSet summary;
+  H5::DataSet run_metrics;
   H5::DataSet events;
   H5::DataSet errors;
   std::vector<H5::DataSet> series;
   std::vector<RunSummary> summary_buffer;  // rows from summary_written on
   hsize_t summary_written = 0;
+  std::vector<unsigned char> metrics_buffer;  // rows of /runs/metrics from summary_written on
+  std::vector<double> point_metric_sum;       // per final metric, over the point's ok runs
+  std::vector<std::uint32_t> point_metric_n;
+  std::uint32_t point_failed = 0;
+  std::vector<unsigned char> point_metrics;   // rows of /points/metrics
   std::vector<LiquidationRecord> event_buffer;
   hsize_t events_size = 0;
   hsize_t errors_size = 0;
@@ -551,6 +589,12 @@ void Hdf5Writer::Impl::open() {
   create_group(file, "/runs");
   summary = create_fixed_table(file, "/runs/summary", packed_copy(summary_mem), layout.n_runs());
   errors = create_extendible_table(file, "/runs/errors", packed_copy(error_mem), 64);
+  run_metrics_mem.emplace(run_metrics_mem_type(layout.final_metric_names));
+  run_metrics = create_fixed_table(file, "/runs/metrics", packed_copy(*run_metrics_mem), layout.n_runs());
+  string_array_attribute(run_metrics, "metrics", layout.final_metric_names);
+  string_array_attribute(run_metrics, "units", layout.final_metric_units.empty()
+                                                   ? std::vector<std::string>(layout.final_metric_names.size())
+                                                   : layout.final_metric_units);
 
   create_group(file, "/events");
   if (layout.write_liquidations) {
@@ -602,6 +646,19 @@ void Hdf5Writer::Impl::open() {
 void Hdf5Writer::Impl::write(const RunResult& result, bool recorded) {
   const RunSummary& s = result.summary;
 
+  {
+    const std::size_t n = layout.final_metric_names.size();
+    const std::size_t row = metrics_buffer.size();
+    metrics_buffer.resize(row + metrics_row_header + 8 * n);
+    unsigned char* out = metrics_buffer.data() + row;
+    std::memcpy(out, &s.run_index, 8);
+    std::memcpy(out + 8, &s.point_id, 4);
+    std::memcpy(out + 12, &s.replica, 4);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = result.final_metrics.empty() ? nan : result.final_metrics[i];
+      std::memcpy(out + metrics_row_header + 8 * i, &v, 8);
+    }
+  }
   summary_buffer.push_back(s);
   if (summary_buffer.size() >= summary_chunk_rows) flush_summary();
 
@@ -630,6 +687,8 @@ void Hdf5Writer::Impl::write(const RunResult& result, bool recorded) {
 
 void Hdf5Writer::Impl::flush_summary() {
   write_rows_at(summary, summary_mem, summary_buffer.data(), summary_buffer.size(), summary_written);
+  write_rows_at(run_metrics, *run_metrics_mem, metrics_buffer.data(), summary_buffer.size(), summary_written);
+  metrics_buffer.clear();
   summary_written += summary_buffer.size();
   summary_buffer.clear();
 }
@@ -648,6 +707,13 @@ void Hdf5Writer::Impl::close() {
   H5::DataSet ds = create_fixed_table(file, "/points/aggregates", packed_copy(aggregate_mem), aggregates.size());
   write_rows_at(ds, aggregate_mem, aggregates.data(), aggregates.size(), 0);
   ds.close();
+  const H5::CompType point_metrics_mem = point_metrics_mem_type(layout.final_metric_names);
+  const hsize_t n_point_rows = layout.n_points;
+  H5::DataSet pm = create_fixed_table(file, "/points/metrics", packed_copy(point_metrics_mem), n_point_rows);
+  string_array_attribute(pm, "metrics", layout.final_metric_names);
+  write_rows_at(pm, point_metrics_mem, point_metrics.data(), n_point_rows, 0);
+  pm.close();
+  run_metrics.close();
   file.flush(H5F_SCOPE_GLOBAL);
   for (auto& d : series) d.close();
   summary.close();
@@ -663,6 +729,8 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const OutputLayout& layout) : im
   impl_->layout = layout;
   impl_->path = path;
   impl_->aggregates.reserve(layout.n_points);
+  impl_->point_metric_sum.assign(layout.final_metric_names.size(), 0.0);
+  impl_->point_metric_n.assign(layout.final_metric_names.size(), 0);
   const ErrorCapture capture;
   try {
     impl_->open();
@@ -709,6 +777,10 @@ void Hdf5Writer::write(const RunResult& result) {
                   " samples");
     }
   }
+  if (!result.final_metrics.empty() && result.final_metrics.size() != l.final_metric_names.size()) {
+    throw Error("output: run " + std::to_string(s.run_index) + " has " + std::to_string(result.final_metrics.size()) +
+                " final metrics; the layout has " + std::to_string(l.final_metric_names.size()));
+  }
   if (l.write_liquidations) {
     for (const auto& e : result.liquidations) {
       if (e.run_index != s.run_index || e.protocol >= l.protocol_names.size()) {
@@ -729,15 +801,35 @@ void Hdf5Writer::write(const RunResult& result) {
   ++w.point.n_runs;
   if (failed) {
     ++w.point.n_failed;
+    ++w.point_failed;
   } else {
     w.point.bad_debt.push_back(s.bad_debt);
     w.point.liquidated_value.push_back(s.liquidated_value);
     w.point.n_liquidations.push_back(static_cast<double>(s.n_liquidations));
     w.point.min_price.push_back(s.min_price);
+    for (std::size_t i = 0; i < result.final_metrics.size(); ++i) {
+      if (!std::isfinite(result.final_metrics[i])) continue;
+      w.point_metric_sum[i] += result.final_metrics[i];
+      ++w.point_metric_n[i];
+    }
   }
   if (s.replica + 1 == l.replicas) {
     w.aggregates.push_back(aggregate(s.point_id, w.point));
     w.point.clear();
+    const std::size_t n = l.final_metric_names.size();
+    const std::size_t row = w.point_metrics.size();
+    w.point_metrics.resize(row + point_metrics_row_header + 8 * n);
+    unsigned char* out = w.point_metrics.data() + row;
+    const std::uint32_t n_ok = l.replicas - w.point_failed;
+    std::memcpy(out, &s.point_id, 4);
+    std::memcpy(out + 4, &n_ok, 4);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double mean = w.point_metric_n[i] > 0 ? w.point_metric_sum[i] / w.point_metric_n[i] : nan;
+      std::memcpy(out + point_metrics_row_header + 8 * i, &mean, 8);
+    }
+    std::fill(w.point_metric_sum.begin(), w.point_metric_sum.end(), 0.0);
+    std::fill(w.point_metric_n.begin(), w.point_metric_n.end(), 0u);
+    w.point_failed = 0;
   }
   if (recorded) ++w.next_recorded;
   ++w.next_run;

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -126,6 +128,13 @@ output::OutputLayout make_layout(const Plan& plan) {
     for (std::uint32_t p = 0; p < layout.n_points; ++p)
       for (std::int64_t r = 0; r < recorded; ++r) layout.recorded_runs.push_back(std::uint64_t{p} * layout.replicas + static_cast<std::uint64_t>(r));
   }
+  for (const auto& c : base.components) {
+    if (c.schema == nullptr) continue;
+    for (const auto& m : c.schema->metrics) {
+      layout.final_metric_names.push_back(c.name + "." + m.name);
+      layout.final_metric_units.push_back(m.unit);
+    }
+  }
   layout.write_liquidations = base.outputs.liquidation_events;
   for (const auto& c : base.components)
     if (c.section == config::Section::protocols) layout.protocol_names.push_back(c.name);
@@ -180,6 +189,9 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
 
   EnsembleReport report;
   report.n_runs = n_runs;
+  report.final_metric_names = layout.final_metric_names;
+  report.final_metric_means.assign(plan.points.size(), std::vector<double>(layout.final_metric_names.size(), 0.0));
+  std::vector<std::vector<std::uint32_t>> metric_counts(plan.points.size(), std::vector<std::uint32_t>(layout.final_metric_names.size(), 0));
   report.summaries.reserve(n_runs);
 
   // Workers compute runs in parallel; an in-order stage hands them to this thread, which alone
@@ -248,6 +260,15 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
         abort = true;
       }
     }
+    if (result->final_metrics.size() == report.final_metric_names.size()) {
+      auto& sums = report.final_metric_means[result->summary.point_id];
+      auto& counts = metric_counts[result->summary.point_id];
+      for (std::size_t i = 0; i < sums.size(); ++i) {
+        if (!std::isfinite(result->final_metrics[i])) continue;
+        sums[i] += result->final_metrics[i];
+        ++counts[i];
+      }
+    }
     report.summaries.push_back(result->summary);
     progress.update(report.summaries.size());
   }
@@ -276,6 +297,12 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
       throw Error("writing " + options.output_path + ": " + write_error);
     }
     std::filesystem::rename(temp_path, options.output_path);
+  }
+  for (std::size_t p = 0; p < report.final_metric_means.size(); ++p) {
+    for (std::size_t i = 0; i < report.final_metric_means[p].size(); ++i) {
+      const auto n = metric_counts[p][i];
+      report.final_metric_means[p][i] = n > 0 ? report.final_metric_means[p][i] / n : std::numeric_limits<double>::quiet_NaN();
+    }
   }
   report.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return report;

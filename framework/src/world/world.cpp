@@ -146,6 +146,10 @@ output::RunResult World::run() {
     for (auto& c : components_) c->finish(*this, s);
     if (!std::isfinite(s.min_venue_price)) s.min_venue_price = 0.0;
     if (!std::isfinite(s.min_oracle_price)) s.min_oracle_price = 0.0;
+    for (const auto& c : components_) {
+      if (c->schema() == nullptr) continue;
+      for (std::size_t i = 0; i < c->schema()->metrics.size(); ++i) result_.final_metrics.push_back(c->metric(static_cast<int>(i)));
+    }
     if (spec_.audit) audit_now();
     s.status = static_cast<std::int32_t>(output::RunStatus::ok);
     if (recorder_) result_.series = recorder_->take_series();
@@ -154,6 +158,7 @@ output::RunResult World::run() {
     result_.error = e.what();
     result_.series.clear();
     result_.liquidations.clear();
+    result_.final_metrics.clear();
   }
   s.n_events = sim_.processed();
   s.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -32,6 +32,7 @@ struct OutputSpec {
   std::vector<std::string> timeseries;   ///< "component.metric", validated against schemas
   std::int64_t timeseries_replicas = 20; ///< full series for replicas [0, n) of every point
   bool liquidation_events = true;        ///< `events: [liquidations]`
+  std::vector<std::string> summary;      ///< "component.metric" final values printed per point
 };
 
 /// @brief A swept parameter: a key path and the YAML texts of its values.

@@ -34,6 +34,9 @@ struct OutputLayout {
   std::vector<std::string> metric_units;
   std::vector<double> sample_times_s;     ///< the time axis
   std::vector<std::uint64_t> recorded_runs;  ///< run indices with series, ascending
+  // /runs/metrics and /points/metrics: the final value of every component metric
+  std::vector<std::string> final_metric_names;  ///< "component.metric", build then schema order
+  std::vector<std::string> final_metric_units;
   // /events
   bool write_liquidations = true;
   std::vector<std::string> protocol_names;  ///< for LiquidationRecord::protocol
@@ -62,7 +65,8 @@ class Hdf5Writer {
   /// events appended. @throws cascade::Error on an HDF5 failure or an out-of-order run.
   void write(const RunResult& result);
 
-  /// @brief Writes `/points/aggregates` and `/runs/errors`, flushes and closes the file.
+  /// @brief Writes `/points/aggregates`, `/points/metrics` and `/runs/errors`, flushes and closes
+  /// the file.
   void close();
 
  private:

@@ -57,6 +57,9 @@ struct RunResult {
   /// [metric][sample]; empty when this run's series are not recorded.
   std::vector<std::vector<double>> series;
   std::vector<LiquidationRecord> liquidations;
+  /// Final value of every metric every component declares, in build order then schema order
+  /// (`OutputLayout::final_metric_names`); empty when the run failed.
+  std::vector<double> final_metrics;
   std::string error;  ///< set when status == failed
 };
 

@@ -35,6 +35,9 @@ struct EnsembleReport {
   std::uint64_t n_failed = 0;
   std::vector<std::string> first_errors;        ///< up to 5 "run i: message"
   std::vector<output::RunSummary> summaries;    ///< one per run, in run-index order
+  std::vector<std::string> final_metric_names;  ///< "component.metric" (as in /runs/metrics)
+  /// [point][metric]: mean of the final value over the point's successful runs (NaN if none).
+  std::vector<std::vector<double>> final_metric_means;
   double wall_time_s = 0;
 };
 
