@@ -52,7 +52,9 @@ TEST_CASE("the horizon is inclusive and later events stay queued") {
   CHECK(sim.pending() == 1);
 }
 
-TEST_CASE("the 4-ary heap agrees with a stable sort on 20,000 random events") {
+// The queue's contract, as the simulator uses it: nothing is pushed before the last popped time
+// (but anything at or after it, including the current instant in an earlier class).
+TEST_CASE("the queue agrees with a stable sort on 50,000 random events pushed as a simulation does") {
   EventQueue q;
   std::vector<Event> reference;
   std::uint64_t state = 12345;
@@ -60,24 +62,57 @@ TEST_CASE("the 4-ary heap agrees with a stable sort on 20,000 random events") {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
     return state >> 33;
   };
-  for (std::uint64_t seq = 0; seq < 20000; ++seq) {
-    const Event e{static_cast<Time>(next_random() % 500), make_order(static_cast<EventClass>(next_random() % 7), seq), 0,
+  Time now = 0;
+  for (std::uint64_t seq = 0; seq < 50000; ++seq) {
+    // delays from 0 (the current instant) to ~2^40 µs, so every bucket level is exercised
+    const std::uint64_t r = next_random();
+    const Time delay = r % 4 == 0 ? 0 : static_cast<Time>(next_random() % (std::uint64_t{1} << (r % 41)));
+    const Event e{now + delay, make_order(static_cast<EventClass>(next_random() % 7), seq), 0,
                   static_cast<std::uint32_t>(seq)};
     q.push(e);
     reference.push_back(e);
     if (seq % 3 == 0) {  // interleave pops with pushes, as a simulation does
-      const Event popped = q.pop();
       auto it = std::min_element(reference.begin(), reference.end(), runs_before);
-      CHECK(popped.kind == it->kind);
+      REQUIRE(q.top().kind == it->kind);
+      const Event popped = q.pop();
+      REQUIRE(popped.kind == it->kind);
+      now = popped.time;
       reference.erase(it);
     }
   }
+  CHECK(q.size() == reference.size());
   std::stable_sort(reference.begin(), reference.end(), runs_before);
   for (const auto& expected : reference) {
+    REQUIRE(q.top().kind == expected.kind);
     const Event popped = q.pop();
     REQUIRE(popped.kind == expected.kind);
   }
   CHECK(q.empty());
+}
+
+TEST_CASE("an event for the current instant in an earlier class runs before the rest of the instant") {
+  EventQueue q;
+  q.push(Event{7, make_order(EventClass::agent, 0), 0, 1});
+  q.push(Event{7, make_order(EventClass::liquidator, 1), 0, 2});
+  q.push(Event{9, make_order(EventClass::exogenous, 2), 0, 3});
+  CHECK(q.pop().kind == 1);  // the agent event at t = 7 runs and schedules an oracle update at t = 7
+  q.push(Event{7, make_order(EventClass::oracle, 3), 0, 4});
+  CHECK(q.pop().kind == 4);
+  CHECK(q.pop().kind == 2);
+  CHECK(q.pop().kind == 3);
+  CHECK(q.empty());
+}
+
+TEST_CASE("a push between top and pop is seen") {
+  EventQueue q;
+  q.push(Event{100, make_order(EventClass::agent, 0), 0, 1});
+  q.push(Event{300, make_order(EventClass::agent, 1), 0, 2});
+  CHECK(q.top().kind == 1);
+  q.push(Event{50, make_order(EventClass::agent, 2), 0, 3});  // earlier than the peeked event
+  CHECK(q.top().kind == 3);
+  CHECK(q.pop().kind == 3);
+  CHECK(q.pop().kind == 1);
+  CHECK(q.pop().kind == 2);
 }
 
 TEST_CASE("timers cancel lazily: stale generations are recognised") {
@@ -98,4 +133,8 @@ TEST_CASE("scheduling in the past is a programming error") {
   Event e;
   sim.next(100, e);
   CHECK_THROWS_AS(sim.schedule(5, EventClass::agent, 0, 0), AssertionFailure);
+  EventQueue q;
+  q.push(Event{10, 0, 0, 0});
+  q.pop();
+  CHECK_THROWS_AS(q.push(Event{9, 0, 0, 0}), AssertionFailure);
 }
