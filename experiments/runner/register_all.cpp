@@ -9,6 +9,16 @@
 #include "cascade/protocols/lending/lending_pool.hpp"
 #include "cascade/protocols/oracle/deviation_heartbeat_oracle.hpp"
 
+// lending markets (issue 3)
+
+// cdp system and stablecoin (issue 3)
+
+// perpetual futures, order books, risk controls (issue 4)
+
+// dependency graph and creditors (issue 5)
+
+// balance-sheet networks (issue 5)
+
 namespace cascade {
 
 void register_all(world::Registry& registry) {
@@ -25,6 +35,16 @@ void register_all(world::Registry& registry) {
   agents::register_liquidator(registry);
   agents::register_amm_arbitrageur(registry);
   agents::register_scripted_seller(registry);
+  // lending markets (issue 3)
+
+  // cdp system and stablecoin (issue 3)
+
+  // perpetual futures, order books, risk controls (issue 4)
+
+  // dependency graph and creditors (issue 5)
+
+  // balance-sheet networks (issue 5)
+
 }
 
 }  // namespace cascade
