@@ -42,6 +42,7 @@ LendingMarket::LendingMarket(const config::ComponentSpec& spec, world::World& wo
                   : model == "compound_v3" ? LendingModel::compound_v3
                                            : LendingModel::aave_v3;
   params_.protocol_fee = p.number("protocol_fee");
+  params_.protocol_seize_share = p.number("protocol_seize_share");
   const auto& close = p.group("close_factor");
   params_.close_factor = close.number("default");
   params_.full_close_health = close.number("full_below_health");
@@ -430,12 +431,16 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   }
   const double pd = price(d), pc = price(c);
   const double lb = 1.0 + bonus_for(p, c);
-  double repay = std::min(debt_to_cover, max_repayable(p, d, c));
+  // Compound v2 reverts when the seizure exceeds the collateral, so only the close factor limits
+  // the request here; max_repayable() gives the largest amount that goes through.
+  double repay = std::min(debt_to_cover, params_.model == LendingModel::compound_v2 ? debt * params_.close_factor : max_repayable(p, d, c));
   if (!(repay > 0.0)) {
     out.status = MarketLiquidation::Status::no_debt;
     return out;
   }
   double seized = repay * pd / pc * lb;
+  if (params_.model == LendingModel::compound_v2 && seized > collateral && seized <= collateral * (1.0 + 1e-12))
+    seized = collateral;  // the largest allowed repayment, up to rounding
   if (seized > collateral) {
     if (params_.model == LendingModel::compound_v2) {
       out.status = MarketLiquidation::Status::seize_too_much;
@@ -457,7 +462,7 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   out.collateral_seized = seized;
   out.bonus = seized - seized / lb;
   // Aave: the protocol fee is a share of the bonus; Compound v2: protocolSeizeShare of all seized.
-  out.protocol_fee = params_.model == LendingModel::aave_v3 ? out.bonus * params_.protocol_fee : seized * params_.protocol_fee;
+  out.protocol_fee = params_.model == LendingModel::aave_v3 ? out.bonus * params_.protocol_fee : seized * params_.protocol_seize_share;
   return out;
 }
 
@@ -769,8 +774,10 @@ void register_lending_market(world::Registry& registry) {
                          .range(0, 0.5).with_default(0.05));
   s.params.push_back(ParamSchema::number("liquidation_factor", "fraction", "Compound v3: share of collateral value credited on absorb")
                          .range(0, 1).with_default(0.95));
-  s.params.push_back(ParamSchema::number("protocol_fee", "fraction", "Aave: share of the bonus to the treasury; Compound v2: share of seized collateral")
+  s.params.push_back(ParamSchema::number("protocol_fee", "fraction", "Aave: share of the liquidation bonus paid to the treasury")
                          .range(0, 1).with_default(0.10));
+  s.params.push_back(ParamSchema::number("protocol_seize_share", "fraction", "Compound v2: share of the seized collateral kept as reserves")
+                         .range(0, 1).with_default(0.028));
   s.params.push_back(ParamSchema::number("reserve_factor", "fraction", "default share of interest to the treasury").range(0, 1, false, true).with_default(0.10));
   s.params.push_back(ParamSchema::group(
       "per_asset", "per-reserve overrides, each a map asset → value",

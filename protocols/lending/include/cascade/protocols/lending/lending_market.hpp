@@ -51,7 +51,8 @@ struct EmodeCategory {
 /// @brief Market-wide parameters.
 struct MarketParams {
   LendingModel model = LendingModel::aave_v3;
-  double protocol_fee = 0.10;  ///< Aave: share of the bonus; Compound v2: share of seized collateral (protocolSeizeShare)
+  double protocol_fee = 0.10;           ///< Aave: share of the liquidation bonus to the treasury
+  double protocol_seize_share = 0.028;  ///< Compound v2: share of seized collateral kept (protocolSeizeShareMantissa)
   double close_factor = 0.5;
   double full_close_health = 0.95;
   double full_close_value = 2000.0;
