@@ -100,3 +100,49 @@ TEST_CASE("Compound v3 market: liquidators absorb, then buy the collateral from 
   CHECK(bots.metric(2) > 0.0);  // buyCollateral purchases
   CHECK(market.metric(6) == bots.metric(1));  // every absorb is a market liquidation
 }
+
+TEST_CASE("the liquidator chooses the collateral that pays the larger bonus") {
+  // One borrower: $30,000 of ETH (15 ETH) and $30,000 of WBTC (0.75 WBTC); debt = borrowing power
+  // / 1.02 = (15·2000·0.805 + 0.75·40000·0.73)/1.02 = 45,147.06 USDC. WBTC falls to 30,000 at 1 min:
+  // HF = (24,900 + 0.75·30000·0.78)/45,147.06 = 0.940262 ≤ 0.95, so all the debt may be repaid.
+  //   USDC for WBTC (bonus 10 %): all 0.75 WBTC for 22,500/1.1 = 20,454.55 → gain ≈ 2,045 before fees
+  //   USDC for ETH  (bonus 5 %):  all 15 ETH for 30,000/1.05 = 28,571.43   → gain ≈ 1,429 before fees
+  // The bot takes WBTC. Afterwards HF = 24,900/(45,147.06 − 20,454.55) = 1.0084: no second liquidation.
+  const std::string yaml = R"(
+experiment: {name: choice, seed: 3, horizon: 10m}
+assets: {ETH: {}, WBTC: {}, USDC: {numeraire: true}}
+drivers:
+  eth_ref: {type: scripted_crash, asset: ETH, initial_price: 2000, drop: 0, crash_at: 1m, over: 0s, tick: 1m}
+  btc_ref: {type: scripted_crash, asset: WBTC, initial_price: 40000, drop: 0.25, crash_at: 1m, over: 0s, tick: 1m}
+venues:
+  eth_amm: {type: constant_product_amm, reserves: {ETH: 10000, USDC: 2.0e7}, fee: 0.003}
+  btc_amm: {type: constant_product_amm, reserves: {WBTC: 1000, USDC: 3.0e7}, fee: 0.003}
+protocols:
+  market:
+    type: lending_market
+    oracles: [eth_ref, btc_ref]
+    supply: {USDC: 1.0e6}
+    collaterals: [ETH, WBTC]
+    per_asset:
+      ltv: {ETH: 0.805, WBTC: 0.73}
+      liquidation_threshold: {ETH: 0.83, WBTC: 0.78}
+      liquidation_bonus: {ETH: 0.05, WBTC: 0.10}
+    rate: {optimal: 0.9, base: 0, slope1: 0, slope2: 0}
+agents:
+  borrower: {type: market_borrower, protocol: market, count: 1, collateral_usd: 60000, health_factor: 1.02, debt_basis: ltv,
+             collateral: {ETH: 1, WBTC: 1}, second_collateral: 1, debt: {USDC: 1}}
+  bot: {type: market_liquidator, protocol: market, venues: [eth_amm, btc_amm], count: 1, latency: 0, max_per_action: 1}
+)";
+  auto spec = testing::load(yaml);
+  spec.audit = true;
+  world::World w(spec, testing::registry(), world::RunContext{});
+  const auto result = w.run();
+  REQUIRE_MESSAGE(result.summary.status == 0, result.error);
+  REQUIRE(result.liquidations.size() == 1);
+  const auto& r = result.liquidations[0];
+  CHECK(r.time_s == doctest::Approx(60.0));
+  CHECK(r.health_factor == doctest::Approx(42450.0 / (46050.0 / 1.02)));
+  CHECK(r.oracle_price == doctest::Approx(30000.0));  // the WBTC leg
+  CHECK(r.collateral_seized == doctest::Approx(0.75));
+  CHECK(r.debt_repaid == doctest::Approx(22500.0 / 1.1));
+}
