@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cascade/config/diagnostics.hpp"
+#include "cascade/protocols/lending/liquidation_math.hpp"
 #include "cascade/world/registry.hpp"
 #include "cascade/world/world.hpp"
 
@@ -406,8 +407,7 @@ double LendingMarket::max_repayable(std::uint32_t p, std::uint32_t d, std::uint3
   }
   // Aave v3.3: 100 % of the reserve debt when HF ≤ 0.95 or when that reserve's collateral or debt
   // is worth less than $2,000; otherwise 50 % of the position's total debt value.
-  const bool full = hf <= params_.full_close_health || collateral_of(p, c) * pc < params_.full_close_value ||
-                    debt * pd < params_.full_close_value;
+  const bool full = liquidation::full_close(hf, collateral_of(p, c) * pc, debt * pd, params_.full_close_health, params_.full_close_value);
   return full ? debt : std::min(debt, params_.close_factor * v.debt / pd);
 }
 
@@ -439,20 +439,20 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
     return out;
   }
   double seized = repay * pd / pc * lb;
-  if (params_.model == LendingModel::compound_v2 && seized > collateral && seized <= collateral * (1.0 + 1e-12))
-    seized = collateral;  // the largest allowed repayment, up to rounding
-  if (seized > collateral) {
-    if (params_.model == LendingModel::compound_v2) {
+  if (params_.model == LendingModel::compound_v2) {
+    if (seized > collateral && seized <= collateral * (1.0 + 1e-12)) seized = collateral;  // the largest allowed, up to rounding
+    if (seized > collateral) {
       out.status = MarketLiquidation::Status::seize_too_much;
       return out;
     }
-    seized = collateral;  // Aave: all the collateral, and the repayment shrinks to match
-    repay = collateral * pc / pd / lb;
+  } else {
+    // Aave: when the bonus cannot be paid on the request, all the collateral goes and the repayment shrinks
+    const auto cut = liquidation::seize(repay, pd, pc, lb, collateral);
+    repay = cut.repay;
+    seized = cut.seized;
   }
   if (params_.model == LendingModel::aave_v3 && repay < debt && seized < collateral) {
-    const bool debt_left_ok = (debt - repay) * pd >= params_.min_leftover_value;
-    const bool collateral_left_ok = (collateral - seized) * pc >= params_.min_leftover_value;
-    if (!debt_left_ok || !collateral_left_ok) {
+    if (liquidation::leaves_dust((debt - repay) * pd, (collateral - seized) * pc, params_.min_leftover_value)) {
       out.status = MarketLiquidation::Status::dust;  // MustNotLeaveDust
       return out;
     }
