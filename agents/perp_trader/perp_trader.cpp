@@ -66,7 +66,9 @@ void PerpTraders::start(world::World& world) {
     response_[i] = u < top_up_share_ ? Response::top_up : u < top_up_share_ + reduce_share_ ? Response::reduce : Response::ignore;
     const ledger::AccountId wallet = first_wallet_ + i;
     const double deposit = margin * (1.0 + idle);
-    ledger.mint(wallet, exchange_->collateral_token(), deposit + (response_[i] == Response::top_up ? margin * reserve_ : 0.0));
+    const double capital = deposit + (response_[i] == Response::top_up ? margin * reserve_ : 0.0);
+    ledger.mint(wallet, exchange_->collateral_token(), capital);
+    capital_ += capital;
     const std::uint32_t a = exchange_->open_account(world, wallet, mode_);
     account_[i] = a;
     exchange_->deposit(world, a, deposit);
@@ -81,6 +83,7 @@ void PerpTraders::start(world::World& world) {
     }
   }
   exchange_->subscribe_updates(id(), updated);
+  ledger_ = &world.ledger();
 }
 
 void PerpTraders::handle(const engine::Event& event, world::World& world) {
@@ -131,6 +134,19 @@ double PerpTraders::metric(int index) const {
     case 0: return notional0_;
     case 1: return static_cast<double>(top_ups_);
     case 2: return static_cast<double>(reductions_);
+    case 4: {
+      // Capital at t = 0 minus what is left now: wallet plus account value at the mark.
+      double left = 0.0;
+      for (std::uint32_t i = 0; i < count_; ++i) {
+        const std::uint32_t a = account_[i];
+        left += ledger_->balance(first_wallet_ + i, exchange_->collateral_token());
+        if (exchange_->position_size(a, market_) == 0.0)
+          left += exchange_->collateral(a);
+        else
+          left += exchange_->equity(a, market_) + (mode_ == MarginMode::isolated ? exchange_->collateral(a) : 0.0);
+      }
+      return capital_ - left;
+    }
     default: {
       std::uint32_t closed = 0;
       for (const std::uint32_t a : account_) closed += exchange_->position_size(a, market_) == 0.0 ? 1 : 0;
@@ -168,7 +184,8 @@ void register_perp_trader(world::Registry& registry) {
   s.metrics = {{"notional", "numeraire", "notional opened at t = 0"},
                {"top_ups", "count", "top-ups made"},
                {"reductions", "count", "reductions made"},
-               {"closed", "count", "traders with no position left (liquidated, ADL'd or reduced to zero)"}};
+               {"closed", "count", "traders with no position left (liquidated, ADL'd or reduced to zero)"},
+               {"loss", "numeraire", "capital at t = 0 minus wallet and account value at the mark now"}};
   registry.add(std::move(s), [](const config::ComponentSpec& spec, world::World& w) {
     return std::make_unique<PerpTraders>(spec, w);
   });

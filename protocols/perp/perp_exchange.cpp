@@ -387,7 +387,7 @@ void PerpExchange::liquidate_unit(world::World& world, std::uint32_t a, std::int
   for (int step = 0; step < kMaxLiquidationSteps; ++step) {
     const double e = unit_equity(a, pos), mm = unit_maintenance(a, pos);
     if (e >= mm) return;
-    if (!partial_ || e <= 0.0 || accounts_[a].mode == MarginMode::portfolio) break;
+    if (!partial_ || e <= 0.0) break;
     // The largest position of the unit steps down one bracket.
     std::int64_t target = pos;
     if (accounts_[a].mode != MarginMode::isolated) {
@@ -403,12 +403,21 @@ void PerpExchange::liquidate_unit(world::World& world, std::uint32_t a, std::int
     const Position& p = positions_[static_cast<std::size_t>(target)];
     const PerpMarket& market = *markets_[p.market];
     const double notional = std::fabs(p.size) * market.mark();
-    const std::size_t k = market.tiers().bracket(notional);
-    if (k == 0) break;
-    const double keep = market.tiers().caps[k - 1] / market.mark();
-    const double dq = -sign(p.size) * (std::fabs(p.size) - keep);
     const std::size_t m = p.market;
     const double fee_rate = market.liquidation_fee_rate(e, mm);
+    double keep = 0.0;
+    if (accounts_[a].mode == MarginMode::portfolio) {
+      // Portfolio margin is linear in the net exposure: keep the share of the position that the
+      // equity left after the fee supports, with a 10 % buffer (OKX/Bybit reduce step by step).
+      const double share = 0.9 * (e - fee_rate * notional) / mm;
+      if (!(share > 0.05)) break;
+      keep = std::fabs(p.size) * std::min(share, 0.95);
+    } else {
+      const std::size_t k = market.tiers().bracket(notional);
+      if (k == 0) break;
+      keep = market.tiers().caps[k - 1] / market.mark();
+    }
+    const double dq = -sign(p.size) * (std::fabs(p.size) - keep);
     const PerpFill fill = book_order(world, a, m, dq);
     if (fill.quantity == 0.0) break;
     charge_fee(world, a, pos, std::min(fee_rate * fill.notional, std::max(0.0, unit_equity(a, pos))));

@@ -154,6 +154,7 @@ void PerpMarket::start(world::World& world) {
   basis_ema_ = book_->price() - index();
   mark_ = index();
   update_mark(world.now());
+  breaker_.observe(world.now(), mark_);
   oracle_->subscribe(id(), oracle_update, engine::EventClass::protocol);
   world.sim().schedule_in(premium_sample_, engine::EventClass::protocol, id(), premium_sample);
   world.sim().schedule_in(interval_, engine::EventClass::protocol, id(), funding);

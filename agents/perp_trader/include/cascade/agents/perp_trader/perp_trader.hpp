@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "cascade/ledger/ledger.hpp"
 #include "cascade/random/distributions.hpp"
 #include "cascade/world/component.hpp"
 
@@ -60,6 +61,8 @@ class PerpTraders final : public world::Component {
   std::vector<std::uint32_t> reactions_;
   std::uint64_t top_ups_ = 0, reductions_ = 0;
   double notional0_ = 0;
+  double capital_ = 0;
+  const ledger::Ledger* ledger_ = nullptr;
 };
 
 void register_perp_trader(world::Registry& registry);
