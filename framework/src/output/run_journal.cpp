@@ -49,6 +49,11 @@ class Out {
     bytes.insert(bytes.end(), p, p + n);
   }
   void put(const std::string& s) { put_bytes(s.data(), s.size()); }
+  void put(bool b) { put(static_cast<std::uint8_t>(b ? 1 : 0)); }
+  template <class T>
+  void operator()(const T& value) {
+    put(value);
+  }
   template <class T>
   void put(const std::vector<T>& v) {
     if constexpr (std::is_trivially_copyable_v<T>) {
@@ -91,6 +96,15 @@ class In {
       for (auto& item : v) get(item);
     }
   }
+  void get(bool& b) {
+    std::uint8_t byte = 0;
+    get(byte);
+    b = byte != 0;
+  }
+  template <class T>
+  void operator()(T& value) {
+    get(value);
+  }
   void finish() const {
     if (p_ != end_) throw JournalError(std::string("damaged ") + what_ + ": trailing bytes");
   }
@@ -111,26 +125,67 @@ class In {
   const char* what_;
 };
 
-void put_layout(Out& out, const OutputLayout& l, bool with_created) {
-  out.put(l.original_yaml);
-  out.put(l.normalized_yaml);
-  out.put(l.source_path);
-  out.put(l.cascade_version);
-  out.put(l.git_revision);
-  out.put(with_created ? l.created_utc : std::string());
-  out.put(l.seed);
-  out.put(l.n_points);
-  out.put(l.replicas);
-  out.put(l.sweep_parameters);
-  out.put(l.sweep_values);
-  out.put(l.metric_names);
-  out.put(l.metric_units);
-  out.put(l.sample_times_s);
-  out.put(l.recorded_runs);
-  out.put(l.final_metric_names);
-  out.put(l.final_metric_units);
-  out.put(static_cast<std::uint8_t>(l.write_liquidations ? 1 : 0));
-  out.put(l.protocol_names);
+// Every field of RunResult (RunSummary as one block: it is trivially copyable).
+template <class Io, class Result>
+void run_fields(Io& io, Result& r) {
+  io(r.summary);
+  io(r.series);
+  io(r.liquidations);
+  io(r.final_metrics);
+  io(r.error);
+}
+
+// Every field of OutputLayout, in file order; `io` writes (Out) or reads (In) each.
+template <class Io, class Layout>
+void layout_fields(Io& io, Layout& l) {
+  io(l.original_yaml);
+  io(l.normalized_yaml);
+  io(l.source_path);
+  io(l.cascade_version);
+  io(l.git_revision);
+  io(l.created_utc);
+  io(l.seed);
+  io(l.n_points);
+  io(l.replicas);
+  io(l.sweep_parameters);
+  io(l.sweep_values);
+  io(l.metric_names);
+  io(l.metric_units);
+  io(l.sample_times_s);
+  io(l.recorded_runs);
+  io(l.final_metric_names);
+  io(l.final_metric_units);
+  io(l.write_liquidations);
+  io(l.protocol_names);
+}
+
+struct RunFields {
+  template <class Io, class T>
+  void operator()(Io& io, T& value) const {
+    run_fields(io, value);
+  }
+};
+struct LayoutFields {
+  template <class Io, class T>
+  void operator()(Io& io, T& value) const {
+    layout_fields(io, value);
+  }
+};
+
+template <class T, class Fields>
+std::vector<unsigned char> encode(const T& value, Fields fields) {
+  Out out;
+  fields(out, value);
+  return std::move(out.bytes);
+}
+
+template <class T, class Fields>
+T decode(const unsigned char* data, std::size_t size, const char* what, Fields fields) {
+  In in(data, size, what);
+  T value;
+  fields(in, value);
+  in.finish();
+  return value;
 }
 
 [[noreturn]] void io_error(const std::string& what, const std::string& path) {
@@ -151,67 +206,23 @@ std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc) {
   return ~crc;
 }
 
-std::vector<unsigned char> serialize(const RunResult& r) {
-  Out out;
-  out.put(r.summary);
-  out.put(r.series);
-  out.put(r.liquidations);
-  out.put(r.final_metrics);
-  out.put(r.error);
-  return std::move(out.bytes);
-}
+std::vector<unsigned char> serialize(const RunResult& r) { return encode(r, RunFields{}); }
 
 RunResult deserialize_run(const unsigned char* data, std::size_t size) {
-  In in(data, size, "run record");
-  RunResult r;
-  in.get(r.summary);
-  in.get(r.series);
-  in.get(r.liquidations);
-  in.get(r.final_metrics);
-  in.get(r.error);
-  in.finish();
-  return r;
+  return decode<RunResult>(data, size, "run record", RunFields{});
 }
 
-std::vector<unsigned char> serialize(const OutputLayout& layout) {
-  Out out;
-  put_layout(out, layout, true);
-  return std::move(out.bytes);
-}
+std::vector<unsigned char> serialize(const OutputLayout& layout) { return encode(layout, LayoutFields{}); }
 
 OutputLayout deserialize_layout(const unsigned char* data, std::size_t size) {
-  In in(data, size, "journal header");
-  OutputLayout l;
-  in.get(l.original_yaml);
-  in.get(l.normalized_yaml);
-  in.get(l.source_path);
-  in.get(l.cascade_version);
-  in.get(l.git_revision);
-  in.get(l.created_utc);
-  in.get(l.seed);
-  in.get(l.n_points);
-  in.get(l.replicas);
-  in.get(l.sweep_parameters);
-  in.get(l.sweep_values);
-  in.get(l.metric_names);
-  in.get(l.metric_units);
-  in.get(l.sample_times_s);
-  in.get(l.recorded_runs);
-  in.get(l.final_metric_names);
-  in.get(l.final_metric_units);
-  std::uint8_t liquidations = 0;
-  in.get(liquidations);
-  l.write_liquidations = liquidations != 0;
-  in.get(l.protocol_names);
-  in.finish();
-  return l;
+  return decode<OutputLayout>(data, size, "journal header", LayoutFields{});
 }
 
 bool same_experiment(const OutputLayout& a, const OutputLayout& b) {
-  Out x, y;
-  put_layout(x, a, false);
-  put_layout(y, b, false);
-  return x.bytes == y.bytes;
+  OutputLayout x = a, y = b;
+  x.created_utc.clear();
+  y.created_utc.clear();
+  return serialize(x) == serialize(y);
 }
 
 // ---- reader ---------------------------------------------------------------------------------
