@@ -486,7 +486,11 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
   progress = std::make_unique<Progress>(report.n_runs, report.n_resumed, options.progress, options.log_interval_s);
   if (detail::mpi_size() > 1) {
     const auto window = static_cast<std::uint64_t>(8 * threads) * static_cast<std::uint64_t>(detail::mpi_size());
-    detail::mpi_master(next, end, window, deliver, [&] { return abort.load() || g_interrupted != 0; }, [] {});
+    // Rank 0 writes and dispatches on this thread and computes on `threads` - 1 others.
+    detail::mpi_master(
+        next, end, window, std::max(threads - 1, 1),
+        [&](std::uint64_t run) { return compute_run(plan, registry, run, record[run]); }, deliver,
+        [&] { return abort.load() || g_interrupted != 0; });
   } else {
     compute_local(plan, registry, record, next, end, threads, abort, deliver);
   }
