@@ -312,8 +312,11 @@ bool JournalReader::next(RunResult& out) {
 // ---- writer ---------------------------------------------------------------------------------
 
 JournalWriter::JournalWriter(const std::string& path, const JournalHeader& header) : path_(path) {
-  file_ = std::fopen(path.c_str(), "wb");
-  if (file_ == nullptr) io_error("cannot create journal", path);
+  // The header goes to a temporary file renamed into place, so a kill at any moment leaves either
+  // no journal or one with a whole header.
+  const std::string temp = path + ".new";
+  std::FILE* f = std::fopen(temp.c_str(), "wb");
+  if (f == nullptr) io_error("cannot create journal", temp);
   const std::vector<unsigned char> layout = serialize(header.layout);
   std::array<unsigned char, 36> fixed{};
   const std::uint64_t layout_bytes = layout.size();
@@ -325,11 +328,21 @@ JournalWriter::JournalWriter(const std::string& path, const JournalHeader& heade
   std::memcpy(fixed.data() + 28, &layout_bytes, 8);
   std::uint32_t crc = crc32(fixed.data(), fixed.size());
   crc = crc32(layout.data(), layout.size(), crc);
-  write_all(file_, kMagic.data(), kMagic.size(), path);
-  write_all(file_, fixed.data(), fixed.size(), path);
-  write_all(file_, layout.data(), layout.size(), path);
-  write_all(file_, &crc, 4, path);
-  if (std::fflush(file_) != 0) io_error("cannot write journal", path);
+  try {
+    write_all(f, kMagic.data(), kMagic.size(), temp);
+    write_all(f, fixed.data(), fixed.size(), temp);
+    write_all(f, layout.data(), layout.size(), temp);
+    write_all(f, &crc, 4, temp);
+  } catch (...) {
+    std::fclose(f);
+    throw;
+  }
+  if (std::fclose(f) != 0) io_error("cannot write journal", temp);
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) throw Error("cannot create journal '" + path + "': " + ec.message());
+  file_ = std::fopen(path.c_str(), "ab");
+  if (file_ == nullptr) io_error("cannot append to journal", path);
 }
 
 JournalWriter::JournalWriter(const std::string& path, std::uint64_t valid_bytes) : path_(path) {
