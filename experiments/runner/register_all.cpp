@@ -25,6 +25,8 @@
 // dependency graph and creditors (issue 5)
 
 // balance-sheet networks (issue 5)
+#include "cascade/protocols/network/interbank_network.hpp"
+#include "cascade/protocols/network/overlapping_portfolios.hpp"
 
 namespace cascade {
 
@@ -58,6 +60,8 @@ void register_all(world::Registry& registry) {
   // dependency graph and creditors (issue 5)
 
   // balance-sheet networks (issue 5)
+  protocols::register_interbank_network(registry);
+  protocols::register_overlapping_portfolios(registry);
 
 }
 
