@@ -12,6 +12,12 @@
 // lending markets (issue 3)
 
 // cdp system and stablecoin (issue 3)
+#include "cascade/agents/keeper/cdp_keeper.hpp"
+#include "cascade/agents/vault_owner/vault_owners.hpp"
+#include "cascade/protocols/cdp/cdp_collateral.hpp"
+#include "cascade/protocols/cdp/cdp_system.hpp"
+#include "cascade/protocols/cdp/osm.hpp"
+#include "cascade/protocols/cdp/psm.hpp"
 
 // perpetual futures, order books, risk controls (issue 4)
 
@@ -38,6 +44,12 @@ void register_all(world::Registry& registry) {
   // lending markets (issue 3)
 
   // cdp system and stablecoin (issue 3)
+  protocols::register_osm(registry);
+  protocols::register_cdp_system(registry);
+  protocols::register_cdp_collateral(registry);
+  protocols::register_psm(registry);
+  agents::register_vault_owners(registry);
+  agents::register_cdp_keeper(registry);
 
   // perpetual futures, order books, risk controls (issue 4)
 
