@@ -218,6 +218,7 @@ std::string Distribution::to_yaml() const {
     case Kind::poisson: return head + "lambda: " + f(a) + "}";
   }
   CASCADE_ASSERT(false, "unknown distribution kind");
+  return {};
 }
 
 const char* to_string(Distribution::Kind kind) {
