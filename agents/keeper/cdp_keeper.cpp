@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "cascade/config/diagnostics.hpp"
+#include "cascade/protocols/amm/constant_product_amm.hpp"
 #include "cascade/protocols/cdp/cdp_collateral.hpp"
 #include "cascade/protocols/cdp/cdp_system.hpp"
 #include "cascade/world/registry.hpp"
@@ -34,6 +35,19 @@ CdpKeepers::CdpKeepers(const config::ComponentSpec& spec, world::World& world)
       throw config::ConfigError(d);
     }
   }
+  numeraire_capital_ = spec.params.number("numeraire_capital");
+  max_stablecoin_price_ = spec.params.number("max_stablecoin_price");
+  const std::string& venue = spec.params.string("stablecoin_venue");
+  if (!venue.empty()) {
+    stable_venue_ = dynamic_cast<protocols::ConstantProductAmm*>(world.find(venue));
+    if (stable_venue_ == nullptr || stable_venue_->base_token() != ilk_->system().stablecoin() ||
+        stable_venue_->quote_token() != world.numeraire()) {
+      config::Diagnostics d;
+      d.add(spec.params.mark("stablecoin_venue"), "agents." + spec.name + ".stablecoin_venue",
+            "'" + venue + "' must be a constant_product_amm trading " + ilk_->system().stablecoin_asset() + " against the numeraire");
+      throw config::ConfigError(d);
+    }
+  }
   first_account_ = world.ledger().open_accounts(spec.name, count_);
   busy_.assign(count_, 0);
   threshold_.resize(count_);
@@ -53,7 +67,27 @@ void CdpKeepers::start(world::World& world) {
     last_tick_ = world.now();
   }
   // Keepers' stablecoin was bought before the experiment: issued by vaults outside the model.
-  for (std::uint32_t j = 0; j < count_; ++j) ilk_->system().mint_background(world, first_account_ + j, capital_);
+  for (std::uint32_t j = 0; j < count_; ++j) {
+    ilk_->system().mint_background(world, first_account_ + j, capital_);
+    if (stable_venue_ != nullptr && numeraire_capital_ > 0.0) world.ledger().mint(first_account_ + j, world.numeraire(), numeraire_capital_);
+  }
+}
+
+double CdpKeepers::ensure_stablecoin(world::World& world, ledger::AccountId wallet, double need) {
+  auto& ledger = world.ledger();
+  const ledger::TokenId dai = ilk_->system().stablecoin();
+  const double have = ledger.balance(wallet, dai);
+  if (have >= need || stable_venue_ == nullptr) return have;
+  const double cash = ledger.balance(wallet, world.numeraire());
+  // Buy what is missing, but never beyond a marginal price (net of the pool fee) of
+  // max_stablecoin_price, and never more than the numeraire on hand.
+  const double up_to_cap = protocols::ConstantProductMath::input_to_reach(stable_venue_->reserve_quote(), stable_venue_->reserve_base(),
+                                                                           stable_venue_->fee(), max_stablecoin_price_);
+  const double pay = std::min({stable_venue_->quote_buy_base(need - have), up_to_cap, cash});
+  if (pay > 0.0) {
+    bought_ += stable_venue_->sell_quote(world, wallet, pay);
+  }
+  return ledger.balance(wallet, dai);
 }
 
 double CdpKeepers::volatility() const { return std::sqrt(var_rate_ * kSecondsPerYear); }
@@ -146,7 +180,7 @@ void CdpKeepers::act_once(world::World& world, std::uint32_t j) {
       }
       const double price = ilk_->auction_price(id, now);
       if (!(price > 0.0) || price > target_price) continue;
-      const double budget = ledger.balance(wallet, dai);
+      const double budget = ensure_stablecoin(world, wallet, a.lot * price);
       const double amt = std::min(a.lot, budget / price);
       if (!(amt > 0.0)) continue;
       const auto r = ilk_->take(world, id, amt, price, wallet);
@@ -165,12 +199,12 @@ void CdpKeepers::act_once(world::World& world, std::uint32_t j) {
     const double value = a.lot * target_price;
     if (a.bid < a.tab) {
       const double bid = std::min(a.tab, value);
-      if (bid > a.bid && (bid >= (1.0 + params.beg) * a.bid || bid == a.tab) && ledger.balance(wallet, dai) >= bid &&
+      if (bid > a.bid && (bid >= (1.0 + params.beg) * a.bid || bid == a.tab) && ensure_stablecoin(world, wallet, bid) >= bid &&
           ilk_->tend(world, id, bid, wallet))
         ++bids_;
     } else if (target_price > 0.0) {
       const double lot = a.tab / target_price;
-      if ((1.0 + params.beg) * lot <= a.lot && ledger.balance(wallet, dai) >= a.bid && ilk_->dent(world, id, lot, wallet)) ++bids_;
+      if ((1.0 + params.beg) * lot <= a.lot && ensure_stablecoin(world, wallet, a.bid) >= a.bid && ilk_->dent(world, id, lot, wallet)) ++bids_;
     }
   }
 }
@@ -188,7 +222,8 @@ double CdpKeepers::metric(int index) const {
       return n;
     }
     case 6: return spent_;
-    default: return won_;
+    case 7: return won_;
+    default: return bought_;
   }
 }
 
@@ -209,6 +244,10 @@ void register_cdp_keeper(world::Registry& registry) {
                          .with_default(std::string("market")));
   s.params.push_back(ParamSchema::number("min_discount", "fraction", "required discount to the market price").range(0, 1, false, true).with_default(0.05));
   s.params.push_back(ParamSchema::number("lowball_bid", "stablecoin", "the lowball strategy's first bid").range(0, 1e12, true).with_default(1.0));
+  s.params.push_back(ParamSchema::string("stablecoin_venue", "stablecoin/numeraire pool where keepers buy stablecoin they lack (\"\" = none)")
+                         .with_default(std::string()));
+  s.params.push_back(ParamSchema::number("numeraire_capital", "numeraire", "numeraire per keeper for buying stablecoin").range(0, 1e15).with_default(0.0));
+  s.params.push_back(ParamSchema::number("max_stablecoin_price", "numeraire", "highest marginal price paid for stablecoin").range(0, 1e6, true).with_default(1.1));
   s.params.push_back(ParamSchema::group(
       "congestion", "outages under gas congestion, driven by volatility",
       {ParamSchema::string("source", "price whose volatility stands for gas congestion (\"\" = never offline)").with_default(std::string()),
@@ -222,7 +261,8 @@ void register_cdp_keeper(world::Registry& registry) {
                {"volatility", "1/sqrt(year)", "annualised volatility of the congestion source"},
                {"online", "count", "keepers online now"},
                {"spent", "stablecoin", "stablecoin paid in Dutch auctions"},
-               {"won", "numeraire", "market value of collateral bought + incentives"}};
+               {"won", "numeraire", "market value of collateral bought + incentives"},
+               {"stablecoin_bought", "stablecoin", "stablecoin bought on the stablecoin venue"}};
   registry.add(std::move(s), [](const config::ComponentSpec& spec, world::World& w) {
     return std::make_unique<CdpKeepers>(spec, w);
   });

@@ -13,6 +13,7 @@
 
 // cdp system and stablecoin (issue 3)
 #include "cascade/agents/keeper/cdp_keeper.hpp"
+#include "cascade/agents/peg_arbitrageur/peg_arbitrageur.hpp"
 #include "cascade/agents/vault_owner/vault_owners.hpp"
 #include "cascade/protocols/cdp/cdp_collateral.hpp"
 #include "cascade/protocols/cdp/cdp_system.hpp"
@@ -50,6 +51,7 @@ void register_all(world::Registry& registry) {
   protocols::register_psm(registry);
   agents::register_vault_owners(registry);
   agents::register_cdp_keeper(registry);
+  agents::register_peg_arbitrageur(registry);
 
   // perpetual futures, order books, risk controls (issue 4)
 

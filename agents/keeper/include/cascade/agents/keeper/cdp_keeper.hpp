@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "cascade/ledger/ledger.hpp"
 #include "cascade/random/distributions.hpp"
 #include "cascade/random/philox_stream.hpp"
 #include "cascade/world/component.hpp"
@@ -15,7 +16,8 @@ class Registry;
 }
 namespace cascade::protocols {
 class CdpCollateral;
-}
+class ConstantProductAmm;
+}  // namespace cascade::protocols
 
 namespace cascade::agents {
 
@@ -37,6 +39,13 @@ namespace cascade::agents {
 /// annualised). Keeper j is offline — its transactions do not land — while that volatility is
 /// above its own threshold `congestion.offline_above` (drawn per keeper); an offline keeper
 /// retries after another latency draw. Collateral won is kept (capital is not recycled).
+///
+/// Stablecoin: each keeper starts with `capital` of it; with `stablecoin_venue` set it also holds
+/// `numeraire_capital` and buys the stablecoin it lacks for a bid or take on that venue, up to a
+/// marginal price of `max_stablecoin_price` (a
+/// stablecoin/numeraire constant-product pool), which pushes the stablecoin's price up when
+/// liquidations need more of it than keepers hold — the channel that took DAI to ~$1.10 on
+/// Black Thursday.
 class CdpKeepers final : public world::Component {
  public:
   CdpKeepers(const config::ComponentSpec& spec, world::World& world);
@@ -54,8 +63,14 @@ class CdpKeepers final : public world::Component {
   void schedule_action(world::World& world, std::uint32_t j);
   void act_once(world::World& world, std::uint32_t j);
   bool work_left(world::World& world) const;
+  /// Buys on the stablecoin venue what `wallet` lacks of `need`; returns its stablecoin balance.
+  double ensure_stablecoin(world::World& world, ledger::AccountId wallet, double need);
 
   protocols::CdpCollateral* ilk_ = nullptr;
+  protocols::ConstantProductAmm* stable_venue_ = nullptr;
+  double numeraire_capital_ = 0;
+  double max_stablecoin_price_ = 1.1;
+  double bought_ = 0;
   world::PriceSource* congestion_ = nullptr;
   std::uint32_t count_;
   random::Distribution latency_;
