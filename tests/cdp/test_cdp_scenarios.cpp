@@ -107,8 +107,8 @@ namespace {
 
 // One vault: 30 ETH at $2,000 drawing 30,000 DAI; the oracle is the market itself, which halves
 // at 1 min, leaving the vault unsafe (30 · 1000 / 1.5 = 20,000 < 30,000).
-std::string clip_world(double Hole, double ilk_hole, double dust) {
-  return std::string("experiment: {name: clip, seed: 1, horizon: 1h}\n") + kAssets + R"(
+std::string clip_world(double Hole, double ilk_hole, double dust, double tip = 0, double chip = 0) {
+  return std::string("experiment: {name: clip, seed: 1, horizon: 3h}\n") + kAssets + R"(
 drivers:
   eth: {type: scripted_crash, asset: ETH, initial_price: 2000, drop: 0.5, crash_at: 1m, over: 0, tick: 1m}
 protocols:
@@ -117,7 +117,8 @@ protocols:
   eth_a: {type: cdp_collateral, system: maker, collateral: ETH, oracle: eth, market: eth, mat: 1.5, chop: 1.13,
           stability_fee: 0, dust: )" +
          std::to_string(dust) + ", hole: " + std::to_string(ilk_hole) + R"(,
-          clip: {buf: 1.3, tip: 0, chip: 0, step: 90s, cut: 0.99}}
+          clip: {buf: 1.3, tip: )" +
+         std::to_string(tip) + ", chip: " + std::to_string(chip) + R"(, step: 90s, cut: 0.99, tail: 2h, cusp: 0.45}}
 agents:
   owner: {type: vault_owner, protocol: eth_a, count: 1, collateral_value: 60000, collateral_ratio: 2}
 )";
@@ -130,7 +131,11 @@ struct ClipFixture {
   CdpSystem& sys;
   ledger::AccountId kpr;
   explicit ClipFixture(const std::string& yaml)
-      : spec(testing::load(yaml)),
+      : spec([&] {
+          auto s = testing::load(yaml);
+          s.audit = true;  // every event of advance_to is audited
+          return s;
+        }()),
         w(spec, testing::registry(), world::RunContext{}),
         ilk(w.get<CdpCollateral>("eth_a")),
         sys(w.get<CdpSystem>("maker")) {
@@ -220,6 +225,32 @@ TEST_CASE("bark: ilk.hole limits like Hole; a dusty leftover liquidates the whol
   }
 }
 
+TEST_CASE("clip: an unsold auction needs redo at the cusp; redo restarts it and pays the keeper again") {
+  ClipFixture f(clip_world(1e9, 1e9, 1000, 100, 0.001));
+  const auto id = f.ilk.bark(f.w, 0, f.kpr);
+  REQUIRE(id != CdpCollateral::kNone);
+  // Whole vault: tab = 30,000 · 1.13 = 33,900; keeper incentive tip 100 + chip 0.001 · 33,900 = 133.9
+  // (new sin on top of the due 30,000).
+  CHECK(f.ilk.auction(id).tab == doctest::Approx(33900.0));
+  CHECK(f.sys.sin() == doctest::Approx(30133.9));
+  CHECK(f.w.ledger().balance(f.kpr, f.sys.stablecoin()) == doctest::Approx(1e6 + 133.9));
+  // 79 steps (118.5 min): 0.99^79 = 0.4520 ≥ cusp and age < tail → still running.
+  f.w.advance_to(kMinute + 79 * 90 * kSecond);
+  CHECK_FALSE(f.ilk.needs_redo(id, f.w.now()));
+  CHECK_FALSE(f.ilk.redo(f.w, id, f.kpr));
+  // 80 steps (120 min): 0.99^80 = 0.4475 < cusp 0.45 → needs redo; take is refused.
+  f.w.advance_to(kMinute + 80 * 90 * kSecond);
+  CHECK(f.ilk.needs_redo(id, f.w.now()));
+  CHECK(f.ilk.take(f.w, id, 1.0, 1e9, f.kpr).status == protocols::TakeResult::Status::needs_redo);
+  // redo: top = oracle 1,000 · buf 1.3 = 1,300 again; tab 33,900 ≥ chost and lot value 30,000 ≥
+  // chost, so the incentive is paid again: sin = 30,000 + 2 · 133.9.
+  CHECK(f.ilk.redo(f.w, id, f.kpr));
+  CHECK(f.ilk.auction(id).top == doctest::Approx(1300.0));
+  CHECK(f.ilk.auction_price(id, f.w.now()) == doctest::Approx(1300.0));
+  CHECK(f.sys.sin() == doctest::Approx(30267.8));
+  check_books(f.w);
+}
+
 TEST_CASE("stability fee accrued over a year equals the closed form") {
   auto spec = testing::load(std::string("experiment: {name: fee, seed: 1, horizon: 366d}\n") + kAssets + R"(
 drivers:
@@ -282,6 +313,7 @@ drivers:
 oracles:
   osm: {type: osm, source: eth, hop: 1h}
 )");
+  spec.audit = true;
   world::World w(spec, testing::registry(), world::RunContext{});
   w.start();
   const auto& osm = w.get<protocols::Osm>("osm");
