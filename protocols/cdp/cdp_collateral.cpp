@@ -144,6 +144,21 @@ void CdpCollateral::unsafe_vaults(std::vector<std::uint32_t>& out) const {
   for (auto it = by_key_.begin(); it != by_key_.end() && it->first > threshold; ++it) out.push_back(it->second);
 }
 
+void CdpCollateral::add_collateral(world::World& world, std::uint32_t u, double amount) {
+  drip(world);
+  if (!(amount > 0.0)) return;
+  index_erase(u);
+  world.ledger().transfer(owner_[u], vaults_account_, gem_, amount);
+  ink_[u] += amount;
+  total_ink_ += amount;
+  index_insert(u);
+}
+
+void CdpCollateral::vaults_below(double price, double multiple, std::vector<std::uint32_t>& out) const {
+  const double threshold = price / (multiple * params_.mat * rate_);
+  for (auto it = by_key_.begin(); it != by_key_.end() && it->first > threshold; ++it) out.push_back(it->second);
+}
+
 void CdpCollateral::active_auctions(std::vector<std::uint32_t>& out) const { out.insert(out.end(), active_.begin(), active_.end()); }
 
 std::uint32_t CdpCollateral::bark(world::World& world, std::uint32_t u, ledger::AccountId kpr) {

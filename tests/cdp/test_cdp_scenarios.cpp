@@ -327,3 +327,77 @@ oracles:
   w.advance_to(2 * kHour);
   CHECK(osm.price() == 1000.0);  // 1.5 h after the market moved
 }
+
+TEST_CASE("vault owners top up from the OSM's next price, an hour before it applies") {
+  auto yaml = [](double share) {
+    return std::string("experiment: {name: topup, seed: 1, horizon: 3h}\n") + kAssets + R"(
+drivers:
+  eth: {type: scripted_crash, asset: ETH, initial_price: 2000, drop: 0.3, crash_at: 1h, over: 0, tick: 1m}
+oracles:
+  osm: {type: osm, source: eth, hop: 1h}
+protocols:
+  maker: {type: cdp_system, stablecoin: DAI, governance_token: MKR}
+  eth_a: {type: cdp_collateral, system: maker, collateral: ETH, oracle: osm, market: eth, mat: 1.5, stability_fee: 0, dust: 100}
+agents:
+  owner: {type: vault_owner, protocol: eth_a, count: 1, collateral_value: 20000, collateral_ratio: 2,
+          on_margin_call: {top_up: )" +
+           std::to_string(share) + R"(, respond_below: 1.1, restore_to: 1.5, spare_collateral: 1.0, reaction: 60}}
+  keeper: {type: cdp_keeper, protocol: eth_a, count: 1, latency: 5}
+)";
+  };
+  SUBCASE("responder") {
+    auto spec = testing::load(yaml(1.0));
+    spec.audit = true;
+    world::World w(spec, testing::registry(), world::RunContext{});
+    const auto result = w.run();
+    REQUIRE_MESSAGE(result.summary.status == 0, result.error);
+    const auto& ilk = w.get<CdpCollateral>("eth_a");
+    // At the 1 h poke the queued price is 1,400: ratio 10 · 1400 / 10,000 = 1.4 < 1.1 · 1.5. One
+    // minute later the owner adds 1.5 · 1.5 · 10,000 / 1,400 − 10 = 6.0714286 ETH; when 1,400
+    // becomes current at 2 h the ratio is 2.25 ≥ 1.5: no liquidation.
+    CHECK(ilk.ink_of(0) == doctest::Approx(16.0714286).epsilon(1e-8));
+    CHECK(ilk.barks() == 0);
+  }
+  SUBCASE("non-responder") {
+    auto spec = testing::load(yaml(0.0));
+    spec.audit = true;
+    world::World w(spec, testing::registry(), world::RunContext{});
+    const auto result = w.run();
+    REQUIRE_MESSAGE(result.summary.status == 0, result.error);
+    // Ratio 1.4 < 1.5 at 2 h: barked (the whole vault, default Hole/hole).
+    CHECK(w.get<CdpCollateral>("eth_a").barks() == 1);
+  }
+}
+
+TEST_CASE("English auction: tend up to tab, then dent; the collateral given up returns to the owner") {
+  auto spec = testing::load(std::string("experiment: {name: dent, seed: 1, horizon: 1h}\n") + kAssets + R"(
+drivers:
+  eth: {type: scripted_crash, asset: ETH, initial_price: 2000, drop: 0.3, crash_at: 1m, over: 0, tick: 1m}
+protocols:
+  maker: {type: cdp_system, stablecoin: DAI, governance_token: MKR}
+  eth_a: {type: cdp_collateral, system: maker, collateral: ETH, oracle: eth, market: eth, mat: 1.5, chop: 1.13,
+          stability_fee: 0, dust: 100, auction: flip, flip: {beg: 0.03, ttl: 10m, tau: 6h, dunk: 50000}}
+agents:
+  owner: {type: vault_owner, protocol: eth_a, count: 1, collateral_value: 20000, collateral_ratio: 2}
+  keepers: {type: cdp_keeper, protocol: eth_a, count: 2, latency: 5, min_discount: 0.05}
+)");
+  spec.audit = true;
+  world::World w(spec, testing::registry(), world::RunContext{});
+  const auto result = w.run();
+  REQUIRE_MESSAGE(result.summary.status == 0, result.error);
+  const auto& ilk = w.get<CdpCollateral>("eth_a");
+  const auto& sys = w.get<CdpSystem>("maker");
+  // ETH 1,400: ratio 1.4 < 1.5 → bite: tab 11,300, lot 10 ETH. Keeper 0 values the lot at
+  // 10 · 1400 · 0.95 = 13,300 ≥ tab and tends tab. Keeper 1 dents to the lot worth tab at its
+  // discount, 11,300 / 1,330 = 8.4962406 ETH (≤ 10 / 1.03); keeper 0 cannot beat that by beg.
+  // 1.5037594 ETH goes back to the owner; the Vow keeps 11,300 − 10,000 = 1,300 of penalty.
+  CHECK(ilk.barks() == 1);
+  CHECK(ilk.bad_debt() == 0.0);
+  CHECK(ilk.zero_bid_auctions() == 0);
+  CHECK(w.ledger().balance(ilk.owner_of(0), w.token("ETH")) == doctest::Approx(1.5037594).epsilon(1e-8));
+  CHECK(sys.surplus() == doctest::Approx(1300.0));
+  CHECK(sys.sin() == doctest::Approx(0.0));
+  // Sold 8.4962406 ETH worth 11,894.74 for 11,300: 594.74 below market.
+  CHECK(ilk.sold_below_market() == doctest::Approx(594.736842).epsilon(1e-8));
+  check_books(w);
+}

@@ -94,6 +94,8 @@ class CdpCollateral final : public world::Component {
   /// Oracle price (the OSM's current value) and market price (for valuing sales).
   double oracle_price() const;
   double market_price() const;
+  /// The price source the collateral type reads (an osm, normally).
+  world::PriceSource& oracle() const { return *oracle_; }
 
   // --- vaults ---
   /// @brief Locks `ink` from `owner` and draws up to `draw` stablecoin (limited by the
@@ -105,6 +107,11 @@ class CdpCollateral final : public world::Component {
   double debt_of(std::uint32_t urn) const { return art_[urn] * rate_; }
   ledger::AccountId owner_of(std::uint32_t urn) const { return owner_[urn]; }
   bool unsafe(std::uint32_t urn) const;
+  /// @brief vat.frob with dink > 0: locks `amount` more collateral from the owner's wallet.
+  void add_collateral(world::World& world, std::uint32_t urn, double amount);
+  /// @brief Appends vaults whose collateral ratio at `price` is below `multiple` · mat, i.e.
+  /// ink · price / (art · rate) < multiple · mat, worst first (O(k + log n)).
+  void vaults_below(double price, double multiple, std::vector<std::uint32_t>& out) const;
   /// Appends unsafe vaults, worst first.
   void unsafe_vaults(std::vector<std::uint32_t>& out) const;
   double rate() const { return rate_; }
