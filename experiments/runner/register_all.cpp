@@ -10,6 +10,9 @@
 #include "cascade/protocols/oracle/deviation_heartbeat_oracle.hpp"
 
 // lending markets (issue 3)
+#include "cascade/protocols/lending/lending_market.hpp"
+#include "cascade/agents/borrower/market_borrower.hpp"
+#include "cascade/agents/liquidator/market_liquidator.hpp"
 
 // cdp system and stablecoin (issue 3)
 #include "cascade/agents/keeper/cdp_keeper.hpp"
@@ -21,6 +24,10 @@
 #include "cascade/protocols/cdp/psm.hpp"
 
 // perpetual futures, order books, risk controls (issue 4)
+#include "cascade/agents/perp_trader/perp_trader.hpp"
+#include "cascade/protocols/orderbook/limit_order_book.hpp"
+#include "cascade/protocols/perp/perp_exchange.hpp"
+#include "cascade/protocols/perp/perp_market.hpp"
 
 // dependency graph and creditors (issue 5)
 
@@ -43,6 +50,9 @@ void register_all(world::Registry& registry) {
   agents::register_amm_arbitrageur(registry);
   agents::register_scripted_seller(registry);
   // lending markets (issue 3)
+  protocols::register_lending_market(registry);
+  agents::register_market_borrower(registry);
+  agents::register_market_liquidator(registry);
 
   // cdp system and stablecoin (issue 3)
   protocols::register_osm(registry);
@@ -54,6 +64,10 @@ void register_all(world::Registry& registry) {
   agents::register_peg_arbitrageur(registry);
 
   // perpetual futures, order books, risk controls (issue 4)
+  protocols::register_limit_order_book(registry);
+  protocols::register_perp_market(registry);
+  protocols::register_perp_exchange(registry);
+  agents::register_perp_trader(registry);
 
   // dependency graph and creditors (issue 5)
 
