@@ -101,12 +101,12 @@ void CdpKeepers::schedule_action(world::World& world, std::uint32_t j) {
   world.sim().schedule_in(static_cast<Time>(seconds * static_cast<double>(kSecond)), engine::EventClass::liquidator, id(), act, j);
 }
 
-bool CdpKeepers::work_left(world::World&) const {
-  std::vector<std::uint32_t> tmp;
-  ilk_->active_auctions(tmp);
-  if (!tmp.empty()) return true;
-  ilk_->unsafe_vaults(tmp);
-  return !tmp.empty();
+bool CdpKeepers::work_left(world::World&) {
+  scratch_.clear();
+  ilk_->active_auctions(scratch_);
+  if (!scratch_.empty()) return true;
+  ilk_->unsafe_vaults(scratch_);
+  return !scratch_.empty();
 }
 
 void CdpKeepers::handle(const engine::Event& event, world::World& world) {
@@ -158,7 +158,7 @@ void CdpKeepers::act_once(world::World& world, std::uint32_t j) {
   for (const std::uint32_t u : scratch_) {
     const double before = ledger.balance(wallet, dai);
     if (ilk_->bark(world, u, wallet) == protocols::CdpCollateral::kNone) {
-      if (ilk_->unsafe(u)) break;  // limit reached (Dog/liquidation-limit-hit)
+      if (ilk_->unsafe(u) && !(ilk_->liquidation_room() >= ilk_->params().dust)) break;  // Dog/liquidation-limit-hit
       continue;
     }
     ++barks_;

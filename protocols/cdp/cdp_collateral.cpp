@@ -161,10 +161,12 @@ void CdpCollateral::vaults_below(double price, double multiple, std::vector<std:
 
 void CdpCollateral::active_auctions(std::vector<std::uint32_t>& out) const { out.insert(out.end(), active_.begin(), active_.end()); }
 
+double CdpCollateral::liquidation_room() const { return std::min(system_->hole_room(), params_.hole - dirt_); }
+
 std::uint32_t CdpCollateral::bark(world::World& world, std::uint32_t u, ledger::AccountId kpr) {
   drip(world);
   if (u >= ink_.size() || art_[u] <= 0.0 || !unsafe(u)) return kNone;
-  const double room = std::min(system_->hole_room(), params_.hole - dirt_);
+  const double room = liquidation_room();
   if (!(room > 0.0) || room < params_.dust) return kNone;  // Dog/liquidation-limit-hit
   const double art = art_[u];
   double dart = 0.0;

@@ -62,7 +62,7 @@ class CdpKeepers final : public world::Component {
   enum class Strategy { market, lowball };
   void schedule_action(world::World& world, std::uint32_t j);
   void act_once(world::World& world, std::uint32_t j);
-  bool work_left(world::World& world) const;
+  bool work_left(world::World& world);
   /// Buys on the stablecoin venue what `wallet` lacks of `need`; returns its stablecoin balance.
   double ensure_stablecoin(world::World& world, ledger::AccountId wallet, double need);
 

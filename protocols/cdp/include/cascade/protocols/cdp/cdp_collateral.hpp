@@ -123,6 +123,8 @@ class CdpCollateral final : public world::Component {
   /// @brief Dog.bark / Cat.bite: liquidates (part of) an unsafe vault and starts an auction;
   /// the keeper `kpr` receives tip + chip·tab (clip). @return the auction id or kNone.
   std::uint32_t bark(world::World& world, std::uint32_t urn, ledger::AccountId kpr);
+  /// Room left under the liquidation limits: min(Hole − Dirt, hole − dirt).
+  double liquidation_room() const;
   const CdpAuction& auction(std::uint32_t id) const { return auctions_[id]; }
   std::uint32_t auction_count() const { return static_cast<std::uint32_t>(auctions_.size()); }
   /// Ids of running auctions (scratch output).

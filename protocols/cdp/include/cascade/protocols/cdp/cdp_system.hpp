@@ -4,6 +4,8 @@
 /// ceiling), the liquidation limit (Dog Hole/Dirt), the surplus/deficit buffer (Vow) and debt
 /// auctions that mint the governance token (Flop).
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -84,7 +86,10 @@ class CdpSystem final : public world::Component {
   /// Burns min(surplus, sin) from the Vow; then starts debt auctions if needed.
   void heal(world::World& world);
   /// @brief Debt on liquidation auction changes by `delta` (due not yet recovered).
-  void add_on_auction(double delta) { on_auction_ += delta; }
+  void add_on_auction(double delta) {
+    on_auction_ += delta;
+    if (on_auction_ < 1e-9 * std::max(1.0, std::fabs(delta))) on_auction_ = 0.0;  // rounding residue
+  }
   /// @brief Records debt that a finished liquidation auction failed to recover.
   void book_shortfall(double amount) { bad_debt_ += amount; }
 
@@ -96,6 +101,8 @@ class CdpSystem final : public world::Component {
   /// Unbacked debt not covered by the surplus: max(0, sin − surplus).
   double deficit() const { return sin_ > surplus_ ? sin_ - surplus_ : 0.0; }
   double gov_minted() const { return gov_minted_; }
+  /// Liquidated debt whose auctions are still running.
+  double debt_on_auction() const { return on_auction_; }
   std::uint64_t debt_auctions() const { return debt_auctions_; }
 
   void start(world::World& world) override;
