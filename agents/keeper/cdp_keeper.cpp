@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "cascade/config/diagnostics.hpp"
-#include "cascade/protocols/amm/constant_product_amm.hpp"
 #include "cascade/protocols/cdp/cdp_collateral.hpp"
 #include "cascade/protocols/cdp/cdp_system.hpp"
 #include "cascade/world/registry.hpp"
@@ -39,12 +38,13 @@ CdpKeepers::CdpKeepers(const config::ComponentSpec& spec, world::World& world)
   max_stablecoin_price_ = spec.params.number("max_stablecoin_price");
   const std::string& venue = spec.params.string("stablecoin_venue");
   if (!venue.empty()) {
-    stable_venue_ = dynamic_cast<protocols::ConstantProductAmm*>(world.find(venue));
-    if (stable_venue_ == nullptr || stable_venue_->base_token() != ilk_->system().stablecoin() ||
-        stable_venue_->quote_token() != world.numeraire()) {
+    stable_venue_ = StablecoinMarket::of(world.find(venue));
+    if (!stable_venue_.valid() || stable_venue_.base_token() != ilk_->system().stablecoin() ||
+        stable_venue_.quote_token() != world.numeraire()) {
       config::Diagnostics d;
       d.add(spec.params.mark("stablecoin_venue"), "agents." + spec.name + ".stablecoin_venue",
-            "'" + venue + "' must be a constant_product_amm trading " + ilk_->system().stablecoin_asset() + " against the numeraire");
+            "'" + venue + "' must be a constant_product_amm or stableswap_pool trading " + ilk_->system().stablecoin_asset() +
+                " against the numeraire");
       throw config::ConfigError(d);
     }
   }
@@ -69,7 +69,7 @@ void CdpKeepers::start(world::World& world) {
   // Keepers' stablecoin was bought before the experiment: issued by vaults outside the model.
   for (std::uint32_t j = 0; j < count_; ++j) {
     ilk_->system().mint_background(world, first_account_ + j, capital_);
-    if (stable_venue_ != nullptr && numeraire_capital_ > 0.0) world.ledger().mint(first_account_ + j, world.numeraire(), numeraire_capital_);
+    if (stable_venue_.valid() && numeraire_capital_ > 0.0) world.ledger().mint(first_account_ + j, world.numeraire(), numeraire_capital_);
   }
 }
 
@@ -77,15 +77,14 @@ double CdpKeepers::ensure_stablecoin(world::World& world, ledger::AccountId wall
   auto& ledger = world.ledger();
   const ledger::TokenId dai = ilk_->system().stablecoin();
   const double have = ledger.balance(wallet, dai);
-  if (have >= need || stable_venue_ == nullptr) return have;
+  if (have >= need || !stable_venue_.valid()) return have;
   const double cash = ledger.balance(wallet, world.numeraire());
   // Buy what is missing, but never beyond a marginal price (net of the pool fee) of
   // max_stablecoin_price, and never more than the numeraire on hand.
-  const double up_to_cap = protocols::ConstantProductMath::input_to_reach(stable_venue_->reserve_quote(), stable_venue_->reserve_base(),
-                                                                           stable_venue_->fee(), max_stablecoin_price_);
-  const double pay = std::min({stable_venue_->quote_buy_base(need - have), up_to_cap, cash});
+  const double up_to_cap = stable_venue_.quote_to_reach(1.0 / max_stablecoin_price_);
+  const double pay = std::min({stable_venue_.quote_buy_base(need - have), up_to_cap, cash});
   if (pay > 0.0) {
-    bought_ += stable_venue_->sell_quote(world, wallet, pay);
+    bought_ += stable_venue_.sell_quote(world, wallet, pay);
   }
   return ledger.balance(wallet, dai);
 }

@@ -22,6 +22,7 @@
 #include "cascade/protocols/cdp/cdp_system.hpp"
 #include "cascade/protocols/cdp/osm.hpp"
 #include "cascade/protocols/cdp/psm.hpp"
+#include "cascade/protocols/stableswap/stableswap_pool.hpp"
 
 // perpetual futures, order books, risk controls (issue 4)
 #include "cascade/agents/perp_trader/perp_trader.hpp"
@@ -59,6 +60,7 @@ void register_all(world::Registry& registry) {
   protocols::register_cdp_system(registry);
   protocols::register_cdp_collateral(registry);
   protocols::register_psm(registry);
+  protocols::register_stableswap_pool(registry);
   agents::register_vault_owners(registry);
   agents::register_cdp_keeper(registry);
   agents::register_peg_arbitrageur(registry);

@@ -8,6 +8,7 @@
 #include "cascade/protocols/amm/constant_product_amm.hpp"
 #include "cascade/protocols/cdp/cdp_system.hpp"
 #include "cascade/protocols/cdp/psm.hpp"
+#include "cascade/protocols/stableswap/stableswap_pool.hpp"
 #include "support/experiment_fixture.hpp"
 
 using namespace cascade;
@@ -73,5 +74,32 @@ TEST_CASE("DAI below the peg: buy in the pool up to 1/(1 + tout), redeem in the 
   const double profit = arb.arbitrage(w);
   CHECK(profit == doctest::Approx(2390.4242).epsilon(1e-7));
   CHECK(psm.debt() == doctest::Approx(100000.0 - 48843.145926).epsilon(1e-9));
+  check_books(w);
+}
+
+TEST_CASE("peg arbitrage against a StableSwap pool stops where the marginal price meets the PSM") {
+  auto spec = testing::load(R"(experiment: {name: peg-ss, seed: 1, horizon: 1h}
+assets: {USDC: {numeraire: true}, DAI: {}, MKR: {}}
+venues:
+  curve: {type: stableswap_pool, reserves: {DAI: 0.5e6, USDC: 1.5e6}, amp: 100, fee: 0.0004}
+protocols:
+  maker: {type: cdp_system, stablecoin: DAI, governance_token: MKR, market: curve}
+  psm: {type: psm, system: maker, gem: USDC, tin: 0.001, tout: 0}
+agents:
+  arb: {type: peg_arbitrageur, psm: psm, venue: curve, capital: 1.0e7}
+)");
+  spec.audit = true;
+  world::World w(spec, testing::registry(), world::RunContext{});
+  w.start();
+  const auto& pool = w.get<protocols::StableswapPool>("curve");
+  // DAI is the scarce coin: by symmetry its price is 1 / 0.98276694458 = 1.01753 (see the
+  // StableSwap test). Arbitrage sells PSM-minted DAI until the marginal USDC per DAI net of the
+  // 4 bp fee equals the PSM cost 1/(1 − 0.001) = 1.001001.
+  CHECK(pool.price() == doctest::Approx(1.0 / 0.9827669445847061).epsilon(1e-10));
+  const double profit = w.get<agents::PegArbitrageur>("arb").arbitrage(w);
+  CHECK(profit > 0.0);
+  // (Up to the fee kept in the pool, which raises D slightly after the trade.)
+  CHECK(pool.marginal_after(0.0) == doctest::Approx(1.0 / 0.999).epsilon(1e-5));
+  CHECK(w.get<protocols::Psm>("psm").debt() == doctest::Approx((pool.reserve_base() - 0.5e6) / 0.999).epsilon(1e-9));
   check_books(w);
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "cascade/agents/peg_arbitrageur/stablecoin_market.hpp"
 #include "cascade/ledger/ledger.hpp"
 #include "cascade/random/distributions.hpp"
 #include "cascade/random/philox_stream.hpp"
@@ -16,8 +17,7 @@ class Registry;
 }
 namespace cascade::protocols {
 class CdpCollateral;
-class ConstantProductAmm;
-}  // namespace cascade::protocols
+}
 
 namespace cascade::agents {
 
@@ -43,7 +43,7 @@ namespace cascade::agents {
 /// Stablecoin: each keeper starts with `capital` of it; with `stablecoin_venue` set it also holds
 /// `numeraire_capital` and buys the stablecoin it lacks for a bid or take on that venue, up to a
 /// marginal price of `max_stablecoin_price` (a
-/// stablecoin/numeraire constant-product pool), which pushes the stablecoin's price up when
+/// stablecoin/numeraire constant_product_amm or stableswap_pool), which pushes the stablecoin's price up when
 /// liquidations need more of it than keepers hold — the channel that took DAI to ~$1.10 on
 /// Black Thursday.
 class CdpKeepers final : public world::Component {
@@ -67,7 +67,7 @@ class CdpKeepers final : public world::Component {
   double ensure_stablecoin(world::World& world, ledger::AccountId wallet, double need);
 
   protocols::CdpCollateral* ilk_ = nullptr;
-  protocols::ConstantProductAmm* stable_venue_ = nullptr;
+  StablecoinMarket stable_venue_;
   double numeraire_capital_ = 0;
   double max_stablecoin_price_ = 1.1;
   double bought_ = 0;

@@ -3,6 +3,9 @@
 /// @brief Arbitrage between a PSM and the stablecoin's secondary market (a constant-product
 /// stablecoin/numeraire pool), which holds the stablecoin's market price inside the PSM's fee band.
 
+#include "cascade/agents/peg_arbitrageur/stablecoin_market.hpp"
+#include <string>
+
 #include "cascade/ledger/ledger.hpp"
 #include "cascade/world/component.hpp"
 
@@ -11,8 +14,7 @@ class Registry;
 }
 namespace cascade::protocols {
 class Psm;
-class ConstantProductAmm;
-}  // namespace cascade::protocols
+}
 
 namespace cascade::agents {
 
@@ -24,8 +26,8 @@ namespace cascade::agents {
 ///   falls to 1/(1 − tin);
 /// * p < 1/(1 + tout) (stablecoin cheap): it buys stablecoin in the pool until the marginal
 ///   price net of fee rises to 1/(1 + tout), and redeems it in the PSM for gem.
-/// Trade sizes come from the constant-product closed form (ConstantProductMath::input_to_reach),
-/// capped by `max_trade`, its capital, the PSM ceiling and the gem the PSM holds.
+/// The pool is a constant_product_amm (trade sizes from the closed form,
+/// ConstantProductMath::input_to_reach) or a stableswap_pool (bisection on the invariant), capped by `max_trade`, its capital, the PSM ceiling and the gem the PSM holds.
 class PegArbitrageur final : public world::Component {
  public:
   PegArbitrageur(const config::ComponentSpec& spec, world::World& world);
@@ -39,7 +41,8 @@ class PegArbitrageur final : public world::Component {
  private:
   enum Kind : std::uint32_t { price_changed = 0, act = 1 };
   protocols::Psm* psm_ = nullptr;
-  protocols::ConstantProductAmm* venue_ = nullptr;
+  StablecoinMarket venue_;
+  std::string venue_name_;
   double capital_, max_trade_;
   Time reaction_;
   ledger::AccountId wallet_ = 0;
