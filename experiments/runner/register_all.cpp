@@ -10,6 +10,9 @@
 #include "cascade/protocols/oracle/deviation_heartbeat_oracle.hpp"
 
 // lending markets (issue 3)
+#include "cascade/protocols/lending/lending_market.hpp"
+#include "cascade/agents/borrower/market_borrower.hpp"
+#include "cascade/agents/liquidator/market_liquidator.hpp"
 
 // cdp system and stablecoin (issue 3)
 
@@ -40,6 +43,9 @@ void register_all(world::Registry& registry) {
   agents::register_amm_arbitrageur(registry);
   agents::register_scripted_seller(registry);
   // lending markets (issue 3)
+  protocols::register_lending_market(registry);
+  agents::register_market_borrower(registry);
+  agents::register_market_liquidator(registry);
 
   // cdp system and stablecoin (issue 3)
 

@@ -6,6 +6,7 @@
 
 #include "cascade/config/diagnostics.hpp"
 #include "cascade/protocols/amm/constant_product_amm.hpp"
+#include "cascade/protocols/lending/liquidation_math.hpp"
 #include "cascade/world/registry.hpp"
 #include "cascade/world/world.hpp"
 
@@ -199,8 +200,7 @@ double LendingPool::max_repayable(std::uint32_t p) const {
   if (!(hf < 1.0)) return 0.0;
   const double debt = debt_of(p);
   const double collateral_value = collateral_[p] * oracle_->price();
-  const bool full = hf <= params_.full_close_health || collateral_value < params_.full_close_value ||
-                    debt < params_.full_close_value;
+  const bool full = liquidation::full_close(hf, collateral_value, debt, params_.full_close_health, params_.full_close_value);
   return full ? debt : debt * params_.close_factor;
 }
 
@@ -216,16 +216,10 @@ LiquidationOutcome LendingPool::preview_liquidation(std::uint32_t p, double debt
   const double debt = debt_of(p);
   const double collateral = collateral_[p];
   const double lb = 1.0 + params_.liquidation_bonus;
-  double repay = std::min(debt_to_cover, max_repayable(p));
-  double seized = repay / price * lb;
-  if (seized >= collateral) {  // not enough collateral to pay the bonus on the requested amount
-    seized = collateral;
-    repay = collateral * price / lb;
-  }
+  // The debt asset is the numeraire (price 1).
+  const auto [repay, seized] = liquidation::seize(std::min(debt_to_cover, max_repayable(p)), 1.0, price, lb, collateral);
   if (repay < debt && seized < collateral) {
-    const bool debt_left_ok = (debt - repay) >= params_.min_leftover_value;
-    const bool collateral_left_ok = (collateral - seized) * price >= params_.min_leftover_value;
-    if (!debt_left_ok || !collateral_left_ok) {
+    if (liquidation::leaves_dust(debt - repay, (collateral - seized) * price, params_.min_leftover_value)) {
       out.status = LiquidationOutcome::Status::dust;  // Aave reverts with MustNotLeaveDust
       return out;
     }
