@@ -82,13 +82,12 @@ void PerpTraders::start(world::World& world) {
     account_[i] = a;
     exchange_->deposit(world, a, deposit);
     double quantity = side * margin * leverage / price;
-    double isolated_margin = mode == MarginMode::isolated ? margin : 0.0;
+    const double isolated_margin = mode == MarginMode::isolated ? margin : 0.0;
     for (int attempt = 0; attempt < 80; ++attempt, quantity *= 0.9) {
       if (exchange_->open_at(a, market_, quantity, price, isolated_margin)) {
         notional0_ += std::fabs(quantity) * price;
         break;
       }
-      isolated_margin = 0.0;  // already moved into the position by the first attempt
     }
   }
   exchange_->subscribe_updates(id(), updated);
