@@ -17,6 +17,10 @@
 // cdp system and stablecoin (issue 3)
 
 // perpetual futures, order books, risk controls (issue 4)
+#include "cascade/agents/perp_trader/perp_trader.hpp"
+#include "cascade/protocols/orderbook/limit_order_book.hpp"
+#include "cascade/protocols/perp/perp_exchange.hpp"
+#include "cascade/protocols/perp/perp_market.hpp"
 
 // dependency graph and creditors (issue 5)
 
@@ -46,6 +50,10 @@ void register_all(world::Registry& registry) {
   // cdp system and stablecoin (issue 3)
 
   // perpetual futures, order books, risk controls (issue 4)
+  protocols::register_limit_order_book(registry);
+  protocols::register_perp_market(registry);
+  protocols::register_perp_exchange(registry);
+  agents::register_perp_trader(registry);
 
   // dependency graph and creditors (issue 5)
 
