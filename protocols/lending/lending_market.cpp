@@ -627,14 +627,42 @@ double LendingMarket::buy_collateral(world::World& world, ledger::AccountId buye
 
 // ---- watching ---------------------------------------------------------------------------------
 
+void LendingMarket::scan_prices() const {
+  // One scan after a price move visits every position: read each oracle and each reserve's
+  // effective weights and index once, not once per position.
+  const std::size_t k = reserves_.size();
+  scan_.resize(3 * k);
+  for (std::uint32_t r = 0; r < k; ++r) {
+    scan_[r] = price(r) * reserves_[r].liquidation_threshold;                          // value·LT per unit
+    scan_[k + r] = price(r) * params_.emode.liquidation_threshold;                     // in e-mode
+    scan_[2 * k + r] = price(r) * state_[r].borrow_index;                              // debt per scaled unit
+  }
+}
+
+bool LendingMarket::scanned_liquidatable(std::uint32_t p) const {
+  // HF < 1 ⇔ Σ c·P·LT < Σ d·P, without a division.
+  const std::size_t k = reserves_.size();
+  const double* c = &collateral_[p * k];
+  const double* sd = &scaled_debt_[p * k];
+  const bool emode = emode_[p] != 0;
+  double weighted = 0.0, debt = 0.0;
+  for (std::size_t r = 0; r < k; ++r) {
+    weighted += c[r] * (emode && params_.emode.member[r] ? scan_[k + r] : scan_[r]);
+    debt += sd[r] * scan_[2 * k + r];
+  }
+  return debt > 0.0 && weighted < debt;
+}
+
 void LendingMarket::liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const {
+  scan_prices();
   for (std::uint32_t p = 0; p < owner_.size() && out.size() < max; ++p)
-    if (health_factor(p) < 1.0) out.push_back(p);
+    if (scanned_liquidatable(p)) out.push_back(p);
 }
 
 bool LendingMarket::any_liquidatable() const {
+  scan_prices();
   for (std::uint32_t p = 0; p < owner_.size(); ++p)
-    if (health_factor(p) < 1.0) return true;
+    if (scanned_liquidatable(p)) return true;
   return false;
 }
 

@@ -176,7 +176,8 @@ class LendingMarket final : public world::Component {
   /// discount; refused (returns 0) while reserves ≥ target. @return collateral units bought.
   double buy_collateral(world::World& world, ledger::AccountId buyer, std::uint32_t r, double base_amount);
 
-  /// @brief Appends up to `max` positions with HF < 1 (a scan over positions with debt).
+  /// @brief Appends up to `max` positions with HF < 1, in position order (a scan of the book:
+  /// with several prices no single sort order exists).
   void liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const;
   bool any_liquidatable() const;
   void subscribe_liquidations(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
@@ -199,6 +200,8 @@ class LendingMarket final : public world::Component {
   void accrue_reserve(std::uint32_t r, double seconds);
   bool has_collateral(std::uint32_t p) const;
   void book_deficit(std::uint32_t p, MarketLiquidation& out);
+  void scan_prices() const;
+  bool scanned_liquidatable(std::uint32_t p) const;
   void record(world::World& world, std::uint32_t p, std::uint32_t coll, std::uint32_t liquidator_index, const MarketLiquidation& out);
 
   MarketParams params_;
@@ -228,6 +231,7 @@ class LendingMarket final : public world::Component {
   };
   std::vector<Listener> listeners_;
   mutable std::vector<double> sum_collateral_, sum_scaled_;  // audit scratch
+  mutable std::vector<double> scan_;                         // per-reserve factors of one liquidation scan
 };
 
 /// @brief Aave v3 MathUtils.calculateCompoundedInterest: the binomial expansion of
