@@ -242,29 +242,33 @@ void LendingMarket::accrue(Time now) {
 
 // ---- suppliers --------------------------------------------------------------------------------
 
-double LendingMarket::supply(world::World& world, std::uint32_t r, double amount) {
+double LendingMarket::deposit(world::World& world, ledger::AccountId from, std::uint32_t r, double amount) {
   accrue(world.now());
   auto& s = state_[r];
   if (!reserves_[r].borrowable) return 0.0;
-  amount = std::min({amount, reserves_[r].supply_cap - s.supplier_claims() - s.collateral, world.ledger().balance(suppliers_, reserves_[r].token)});
+  amount = std::min({amount, reserves_[r].supply_cap - s.supplier_claims() - s.collateral, world.ledger().balance(from, reserves_[r].token)});
   if (!(amount > 0.0)) return 0.0;
-  world.ledger().transfer(suppliers_, market_account_, reserves_[r].token, amount);
+  world.ledger().transfer(from, market_account_, reserves_[r].token, amount);
   s.cash += amount;
   s.scaled_supply += amount / s.liquidity_index;
   return amount;
 }
 
-double LendingMarket::withdraw_supply(world::World& world, std::uint32_t r, double amount) {
+double LendingMarket::withdraw(world::World& world, ledger::AccountId to, std::uint32_t r, double amount) {
   accrue(world.now());
   auto& s = state_[r];
   // Only the cash can leave: at 100 % utilisation suppliers cannot withdraw at all.
   amount = std::min({amount, s.supplier_claims(), s.cash});
   if (!(amount > 0.0)) return 0.0;
-  world.ledger().transfer(market_account_, suppliers_, reserves_[r].token, amount);
+  world.ledger().transfer(market_account_, to, reserves_[r].token, amount);
   s.cash -= amount;
   s.scaled_supply = std::max(0.0, s.scaled_supply - amount / s.liquidity_index);
   return amount;
 }
+
+double LendingMarket::supply(world::World& world, std::uint32_t r, double amount) { return deposit(world, suppliers_, r, amount); }
+
+double LendingMarket::withdraw_supply(world::World& world, std::uint32_t r, double amount) { return withdraw(world, suppliers_, r, amount); }
 
 // ---- positions --------------------------------------------------------------------------------
 
@@ -670,9 +674,14 @@ void LendingMarket::subscribe_liquidations(world::ComponentId listener, std::uin
   listeners_.push_back({listener, kind, cls});
 }
 
+void LendingMarket::subscribe_price_updates(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls) {
+  price_listeners_.push_back({listener, kind, cls});
+}
+
 void LendingMarket::handle(const engine::Event& event, world::World& world) {
   if (event.kind != oracle_update) return;
   accrue(world.now());
+  for (const auto& l : price_listeners_) world.sim().schedule_in(0, l.cls, l.id, l.kind);
   if (!listeners_.empty() && any_liquidatable())
     for (const auto& l : listeners_) world.sim().schedule_in(0, l.cls, l.id, l.kind);
 }

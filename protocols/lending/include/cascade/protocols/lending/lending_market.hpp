@@ -134,10 +134,16 @@ class LendingMarket final : public world::Component {
   double repay(world::World& world, std::uint32_t p, std::uint32_t r, double amount);
   /// @brief Withdraws collateral to the owner's wallet while HF stays ≥ 1. @return units withdrawn.
   double withdraw_collateral(world::World& world, std::uint32_t p, std::uint32_t r, double amount);
-  /// @brief Suppliers deposit lendable liquidity (from the `<name>.suppliers` account), within the cap.
+  /// @brief `from` deposits lendable liquidity, within the supply cap; the pooled suppliers' scaled
+  /// balance grows by amount / liquidity index (the depositor keeps its own share of it).
+  /// @return units deposited.
+  double deposit(world::World& world, ledger::AccountId from, std::uint32_t r, double amount);
+  /// @brief Withdraws up to `amount` of supplied liquidity to `to`, limited by the suppliers'
+  /// claims and by the cash: at 100 % utilisation nothing can leave. @return units withdrawn.
+  double withdraw(world::World& world, ledger::AccountId to, std::uint32_t r, double amount);
+  /// deposit() from the `<name>.suppliers` account (the t = 0 liquidity comes this way).
   double supply(world::World& world, std::uint32_t r, double amount);
-  /// @brief Suppliers withdraw up to `amount`, limited by their claims and by the cash: at 100 %
-  /// utilisation nothing can leave. @return units withdrawn to `<name>.suppliers`.
+  /// withdraw() to the `<name>.suppliers` account.
   double withdraw_supply(world::World& world, std::uint32_t r, double amount);
   ledger::AccountId suppliers_account() const { return suppliers_; }
 
@@ -181,6 +187,8 @@ class LendingMarket final : public world::Component {
   void liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const;
   bool any_liquidatable() const;
   void subscribe_liquidations(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
+  /// @brief `listener` receives Event{kind} (class `cls`) after every oracle update the market sees.
+  void subscribe_price_updates(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
 
   double total_debt_value() const;
   double bad_debt_value() const;
@@ -230,6 +238,7 @@ class LendingMarket final : public world::Component {
     engine::EventClass cls;
   };
   std::vector<Listener> listeners_;
+  std::vector<Listener> price_listeners_;
   mutable std::vector<double> sum_collateral_, sum_scaled_;  // audit scratch
   mutable std::vector<double> scan_;                         // per-reserve factors of one liquidation scan
 };
