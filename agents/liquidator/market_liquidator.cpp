@@ -13,7 +13,7 @@
 namespace cascade::agents {
 
 using protocols::LendingModel;
-using protocols::MarketLiquidation;
+using protocols::LiquidationOutcome;
 
 MarketLiquidators::MarketLiquidators(const config::ComponentSpec& spec, world::World& world)
     : Component(spec.name, spec.schema),
@@ -100,7 +100,7 @@ std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32
         double repay = std::min(market_->max_repayable(p, d, c), budget);
         for (int attempt = 0; attempt < 4 && repay > 0.0; ++attempt, repay *= 0.5) {
           const auto preview = market_->preview_liquidation(p, d, c, repay);
-          if (preview.status != MarketLiquidation::Status::done) continue;
+          if (preview.status != LiquidationOutcome::Status::done) continue;
           const double profit = (venue->quote_sell_base(preview.to_liquidator()) - preview.debt_repaid) * market_->price(d) - gas_cost_;
           if (profit > best_profit) {
             best_profit = profit;
@@ -117,7 +117,7 @@ std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32
       continue;
     }
     const auto out = market_->liquidate(world, p, best_d, best_c, best_repay, wallet, j);
-    if (out.status != MarketLiquidation::Status::done) continue;
+    if (out.status != LiquidationOutcome::Status::done) continue;
     const double received = venue_for(best_c, best_d)->sell_base(world, wallet, out.to_liquidator());
     profit_ += (received - out.debt_repaid) * market_->price(best_d) - gas_cost_;
     ++liquidations_;
@@ -132,7 +132,7 @@ std::uint32_t MarketLiquidators::absorb_and_buy(world::World& world, std::uint32
   candidates_.clear();
   market_->liquidatable(candidates_, max_per_action_);
   for (const std::uint32_t p : candidates_)
-    if (market_->absorb(world, p, j).status == MarketLiquidation::Status::done) {
+    if (market_->absorb(world, p, j).status == LiquidationOutcome::Status::done) {
       profit_ -= gas_cost_;
       ++absorbs_;
       ++done;

@@ -50,7 +50,7 @@ LendingMarket::LendingMarket(const config::ComponentSpec& spec, world::World& wo
   params_.full_close_value = close.number("full_below_value");
   params_.min_leftover_value = close.number("min_leftover_value");
   const auto& rate = p.group("rate");
-  const InterestRateModel default_rate{rate.number("optimal"), rate.number("base"), rate.number("slope1"), rate.number("slope2")};
+  const InterestRateModel default_rate = rate_from(rate);
 
   // Reserves: the lendable assets (`supply`) first, then collateral-only assets, in file order.
   const auto& supply = p.number_map("supply");
@@ -415,22 +415,22 @@ double LendingMarket::max_repayable(std::uint32_t p, std::uint32_t d, std::uint3
   return full ? debt : std::min(debt, params_.close_factor * v.debt / pd);
 }
 
-MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover) const {
-  MarketLiquidation out;
+LiquidationOutcome LendingMarket::preview_liquidation(std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover) const {
+  LiquidationOutcome out;
   if (p >= owner_.size() || d >= reserves_.size() || c >= reserves_.size() || params_.model == LendingModel::compound_v3) return out;
   out.health_before = health_factor(p);
   if (!(out.health_before < 1.0)) {
-    out.status = MarketLiquidation::Status::healthy;
+    out.status = LiquidationOutcome::Status::healthy;
     return out;
   }
   const double debt = debt_of(p, d);
   const double collateral = collateral_of(p, c);
   if (!(debt > 0.0)) {
-    out.status = MarketLiquidation::Status::no_debt;
+    out.status = LiquidationOutcome::Status::no_debt;
     return out;
   }
   if (!(collateral > 0.0) || threshold_for(p, c) <= 0.0) {
-    out.status = MarketLiquidation::Status::no_collateral;
+    out.status = LiquidationOutcome::Status::no_collateral;
     return out;
   }
   const double pd = price(d), pc = price(c);
@@ -439,14 +439,14 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   // the request here; max_repayable() gives the largest amount that goes through.
   double repay = std::min(debt_to_cover, params_.model == LendingModel::compound_v2 ? debt * params_.close_factor : max_repayable(p, d, c));
   if (!(repay > 0.0)) {
-    out.status = MarketLiquidation::Status::no_debt;
+    out.status = LiquidationOutcome::Status::no_debt;
     return out;
   }
   double seized = repay * pd / pc * lb;
   if (params_.model == LendingModel::compound_v2) {
     if (seized > collateral && seized <= collateral * (1.0 + 1e-12)) seized = collateral;  // the largest allowed, up to rounding
     if (seized > collateral) {
-      out.status = MarketLiquidation::Status::seize_too_much;
+      out.status = LiquidationOutcome::Status::seize_too_much;
       return out;
     }
   } else {
@@ -457,11 +457,11 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   }
   if (params_.model == LendingModel::aave_v3 && repay < debt && seized < collateral) {
     if (liquidation::leaves_dust((debt - repay) * pd, (collateral - seized) * pc, params_.min_leftover_value)) {
-      out.status = MarketLiquidation::Status::dust;  // MustNotLeaveDust
+      out.status = LiquidationOutcome::Status::dust;  // MustNotLeaveDust
       return out;
     }
   }
-  out.status = MarketLiquidation::Status::done;
+  out.status = LiquidationOutcome::Status::done;
   out.debt_repaid = repay;
   out.collateral_seized = seized;
   out.bonus = seized - seized / lb;
@@ -470,7 +470,7 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   return out;
 }
 
-void LendingMarket::book_deficit(std::uint32_t p, MarketLiquidation& out) {
+void LendingMarket::book_deficit(std::uint32_t p, LiquidationOutcome& out) {
   // Aave v3.3: a position left with debt and no collateral has all its debt burned; each
   // reserve books the burned amount as its deficit.
   for (std::uint32_t r = 0; r < reserves_.size(); ++r) {
@@ -485,11 +485,11 @@ void LendingMarket::book_deficit(std::uint32_t p, MarketLiquidation& out) {
   deficit_value_ += out.bad_debt;
 }
 
-MarketLiquidation LendingMarket::liquidate(world::World& world, std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover,
+LiquidationOutcome LendingMarket::liquidate(world::World& world, std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover,
                                            ledger::AccountId liquidator, std::uint32_t liquidator_index) {
   accrue(world.now());
-  MarketLiquidation out = preview_liquidation(p, d, c, debt_to_cover);
-  if (out.status != MarketLiquidation::Status::done) return out;
+  LiquidationOutcome out = preview_liquidation(p, d, c, debt_to_cover);
+  if (out.status != LiquidationOutcome::Status::done) return out;
   auto& ledger = world.ledger();
   auto& sd_state = state_[d];
   ledger.transfer(liquidator, market_account_, reserves_[d].token, out.debt_repaid);
@@ -520,7 +520,7 @@ MarketLiquidation LendingMarket::liquidate(world::World& world, std::uint32_t p,
 }
 
 void LendingMarket::record(world::World& world, std::uint32_t p, std::uint32_t c, std::uint32_t liquidator_index,
-                           const MarketLiquidation& out) {
+                           const LiquidationOutcome& out) {
   output::LiquidationRecord r;
   r.time_s = to_seconds(world.now());
   r.protocol = protocol_index_;
@@ -543,13 +543,13 @@ double LendingMarket::reserves() const {
   return s.cash + s.debt() - s.supplier_claims();
 }
 
-MarketLiquidation LendingMarket::absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index) {
+LiquidationOutcome LendingMarket::absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index) {
   accrue(world.now());
-  MarketLiquidation out;
+  LiquidationOutcome out;
   if (params_.model != LendingModel::compound_v3 || p >= owner_.size()) return out;
   out.health_before = health_factor(p);
   if (!(out.health_before < 1.0)) {
-    out.status = MarketLiquidation::Status::healthy;
+    out.status = LiquidationOutcome::Status::healthy;
     return out;
   }
   const std::uint32_t b = params_.base;
@@ -579,7 +579,7 @@ MarketLiquidation LendingMarket::absorb(world::World& world, std::uint32_t p, st
     base.treasury -= debt;  // the shortfall is paid from reserves
     out.bad_debt = (debt - credit) * pb;
   }
-  out.status = MarketLiquidation::Status::done;
+  out.status = LiquidationOutcome::Status::done;
   out.debt_repaid = debt;
   out.bonus = out.collateral_seized - credit_value;  // the penalty, numeraire
   deficit_value_ += out.bad_debt;
@@ -829,19 +829,8 @@ void register_lending_market(world::Registry& registry) {
        ParamSchema::number_map("rate_base", "1/year", "rate at U = 0").range(0, 10).with_default(config::NumberMap{}),
        ParamSchema::number_map("rate_slope1", "1/year", "increase up to the kink").range(0, 10).with_default(config::NumberMap{}),
        ParamSchema::number_map("rate_slope2", "1/year", "increase from the kink to U = 1").range(0, 10).with_default(config::NumberMap{})}));
-  s.params.push_back(ParamSchema::group(
-      "rate", "kinked utilisation rate model shared by every reserve (annual rates)",
-      {ParamSchema::number("optimal", "fraction", "optimal utilisation (kink)").range(0.01, 0.99).with_default(0.92),
-       ParamSchema::number("base", "1/year", "rate at zero utilisation").range(0, 10).with_default(0.0),
-       ParamSchema::number("slope1", "1/year", "rate increase from 0 to the kink").range(0, 10).with_default(0.065),
-       ParamSchema::number("slope2", "1/year", "rate increase from the kink to 100 %").range(0, 10).with_default(0.40)}));
-  s.params.push_back(ParamSchema::group(
-      "close_factor", "how much debt one liquidation may repay (Aave v3.3; Compound v2 uses `default` only)",
-      {ParamSchema::number("default", "fraction", "share of total debt repayable when HF is just below 1").range(0.05, 1).with_default(0.5),
-       ParamSchema::number("full_below_health", "", "100 % repayable at or below this health factor").range(0, 1).with_default(0.95),
-       ParamSchema::number("full_below_value", "numeraire", "100 % when the chosen collateral or debt is worth less").range(0, 1e12).with_default(2000.0),
-       ParamSchema::number("min_leftover_value", "numeraire", "a partial liquidation must leave at least this of debt and collateral")
-           .range(0, 1e12).with_default(1000.0)}));
+  s.params.push_back(rate_schema("kinked utilisation rate model shared by every reserve (annual rates)"));
+  s.params.push_back(close_factor_schema("how much debt one liquidation may repay (Aave v3.3; Compound v2 uses `default` only)"));
   s.params.push_back(ParamSchema::group(
       "emode", "one e-mode category of correlated assets (Aave v3)",
       {ParamSchema::string_list("assets", "assets in the category (empty: no e-mode)").with_default(config::StringList{}),

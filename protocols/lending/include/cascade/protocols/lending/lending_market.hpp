@@ -9,6 +9,7 @@
 
 #include "cascade/ledger/ledger.hpp"
 #include "cascade/protocols/lending/interest_rate_model.hpp"
+#include "cascade/protocols/lending/liquidation_math.hpp"
 #include "cascade/world/component.hpp"
 
 namespace cascade::world {
@@ -77,18 +78,6 @@ struct ReserveState {
   double inventory = 0;            ///< Comet: collateral absorbed, held for buyCollateral
   double debt(void) const { return scaled_debt * borrow_index; }
   double supplier_claims() const { return scaled_supply * liquidity_index; }
-};
-
-/// @brief The result of a (previewed) liquidation.
-struct MarketLiquidation {
-  enum class Status { done, healthy, dust, no_position, no_debt, no_collateral, seize_too_much } status = Status::no_position;
-  double debt_repaid = 0;        ///< debt-asset units paid by the liquidator
-  double collateral_seized = 0;  ///< collateral units leaving the position (incl. bonus and fee)
-  double bonus = 0;              ///< collateral units of bonus
-  double protocol_fee = 0;       ///< collateral units to the treasury
-  double bad_debt = 0;           ///< numeraire value of deficit booked (Aave) or shortfall (Comet absorb)
-  double health_before = 0;
-  double to_liquidator() const { return collateral_seized - protocol_fee; }
 };
 
 /// @brief A lending market with several reserves: every asset can be collateral, borrowable or
@@ -167,13 +156,13 @@ class LendingMarket final : public world::Component {
   /// @brief Largest amount of reserve `debt` a liquidator may repay against collateral `coll` now.
   double max_repayable(std::uint32_t p, std::uint32_t debt, std::uint32_t coll) const;
   /// @brief What liquidate() would do, changing nothing.
-  MarketLiquidation preview_liquidation(std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover) const;
+  LiquidationOutcome preview_liquidation(std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover) const;
   /// @brief liquidationCall (Aave) / liquidateBorrow (Compound v2). Not available for Compound v3 (use absorb).
-  MarketLiquidation liquidate(world::World& world, std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover,
+  LiquidationOutcome liquidate(world::World& world, std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover,
                               ledger::AccountId liquidator, std::uint32_t liquidator_index);
   /// @brief Compound v3 absorb: all collateral to the protocol, debt cleared, value × LF credited,
   /// shortfall paid by reserves. @return the outcome (collateral_seized in numeraire value).
-  MarketLiquidation absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index);
+  LiquidationOutcome absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index);
   /// @brief Compound v3: reserves = cash + debt − supplier claims (base units).
   double reserves() const;
   /// @brief Compound v3 quoteCollateral: collateral units for `base_amount` at the storefront price.
@@ -207,10 +196,10 @@ class LendingMarket final : public world::Component {
   std::size_t slot(std::uint32_t p, std::uint32_t r) const { return std::size_t{p} * reserves_.size() + r; }
   void accrue_reserve(std::uint32_t r, double seconds);
   bool has_collateral(std::uint32_t p) const;
-  void book_deficit(std::uint32_t p, MarketLiquidation& out);
+  void book_deficit(std::uint32_t p, LiquidationOutcome& out);
   void scan_prices() const;
   bool scanned_liquidatable(std::uint32_t p) const;
-  void record(world::World& world, std::uint32_t p, std::uint32_t coll, std::uint32_t liquidator_index, const MarketLiquidation& out);
+  void record(world::World& world, std::uint32_t p, std::uint32_t coll, std::uint32_t liquidator_index, const LiquidationOutcome& out);
 
   MarketParams params_;
   std::vector<ReserveParams> reserves_;
