@@ -13,6 +13,7 @@
 #include "cascade/protocols/lending/lending_market.hpp"
 #include "cascade/agents/borrower/market_borrower.hpp"
 #include "cascade/agents/liquidator/market_liquidator.hpp"
+#include "cascade/agents/depositor/market_depositor.hpp"
 
 // cdp system and stablecoin (issue 3)
 #include "cascade/agents/keeper/cdp_keeper.hpp"
@@ -56,6 +57,7 @@ void register_all(world::Registry& registry) {
   protocols::register_lending_market(registry);
   agents::register_market_borrower(registry);
   agents::register_market_liquidator(registry);
+  agents::register_market_depositor(registry);
 
   // cdp system and stablecoin (issue 3)
   protocols::register_osm(registry);
