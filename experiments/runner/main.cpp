@@ -8,8 +8,8 @@
 
 #include "cascade/core/version.hpp"
 #include "cascade/output/run_journal.hpp"
-#include "cascade/runner/mpi_session.hpp"  // before ensemble_runner: keeps area includes apart
 #include "cascade/runner/ensemble_runner.hpp"
+#include "cascade/runner/mpi_session.hpp"
 #include "register_all.hpp"
 
 namespace {

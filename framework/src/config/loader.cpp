@@ -205,12 +205,6 @@ const std::vector<ParamSchema>& outputs_schema() {
   return schema;
 }
 
-bool is_range_design(const std::string& design) { return design == "random" || design == "lhs" || design == "sobol"; }
-const std::vector<std::string>& sweep_designs() {
-  static const std::vector<std::string> designs{"none", "grid", "zip", "random", "lhs", "sobol"};
-  return designs;
-}
-
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys{"experiment", "assets",  "drivers", "venues", "oracles",
                                              "protocols",  "agents",  "shocks",  "outputs", "sweep"};
@@ -293,10 +287,10 @@ class Validator {
   void collect_components(const YamlNode& root);
   void read_components(ExperimentSpec& spec);
   void read_outputs(const YamlNode& root, ExperimentSpec& spec);
-  bool read_sweep_range(const YamlNode& value, const std::string& path, const struct SweepTarget& target,
-                        const std::string& design, SweepParameter& parameter);
   void read_shocks(const YamlNode& root);
   void read_sweep(const YamlNode& root, ExperimentSpec& spec);
+  bool read_sweep_range(const YamlNode& value, const std::string& path, const struct SweepTarget& target,
+                        const std::string& design, SweepParameter& parameter);
 
   bool claim_name(const std::string& name, const std::string& path, const Mark& mark);
   const PendingComponent* component(const std::string& name) const;
@@ -647,6 +641,14 @@ SweepTarget Validator::resolve_sweep_path(const std::string& sweep_path, const M
   }
   return {};
 }
+
+namespace {
+bool is_range_design(const std::string& design) { return design == "random" || design == "lhs" || design == "sobol"; }
+const std::vector<std::string>& sweep_designs() {
+  static const std::vector<std::string> designs{"none", "grid", "zip", "random", "lhs", "sobol"};
+  return designs;
+}
+}  // namespace
 
 void Validator::read_sweep(const YamlNode& root, ExperimentSpec& spec) {
   const YamlNode* node = root.find("sweep");

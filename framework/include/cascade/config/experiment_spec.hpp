@@ -35,8 +35,8 @@ struct OutputSpec {
   std::vector<std::string> summary;      ///< "component.metric" final values printed per point
 };
 
-/// @brief A swept parameter: a key path and the YAML texts of its values.
-/// (grid, zip: `values`; random, lhs, sobol: the range `low`, `high`.)
+/// @brief A swept parameter: a key path and the YAML texts of its values (grid, zip) or the
+/// range it is sampled from (random, lhs, sobol).
 struct SweepParameter {
   std::string path;                 ///< e.g. "venues.uni.fee"
   std::vector<std::string> values;  ///< grid/zip: each value as YAML flow text, e.g. "0.003"
