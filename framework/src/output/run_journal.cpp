@@ -12,24 +12,12 @@ namespace cascade::output {
 namespace {
 
 // Adding a field to RunResult or OutputLayout must add it to the serialisation below, or resume,
-// merge and MPI would silently drop it: these asserts fail until the code here is updated. The
-// dependency-graph fields (RunResult::nodes, OutputLayout::network) are serialised when present.
-template <class R>
-constexpr std::size_t graph_run_bytes() {
-  if constexpr (requires(R r) { r.nodes; }) return sizeof(R::nodes);
-  else return 0;
-}
-template <class L>
-constexpr std::size_t graph_layout_bytes() {
-  if constexpr (requires(L l) { l.network; }) return sizeof(L::network);
-  else return 0;
-}
-static_assert(sizeof(RunResult) ==
-                  sizeof(RunSummary) + 3 * sizeof(std::vector<int>) + sizeof(std::string) + graph_run_bytes<RunResult>(),
-              "RunResult gained a field: serialise it in run_fields() (run_journal.cpp)");
-static_assert(sizeof(OutputLayout) == 6 * sizeof(std::string) + 2 * sizeof(std::uint64_t) + 9 * sizeof(std::vector<int>) +
-                                          sizeof(std::uint64_t) + graph_layout_bytes<OutputLayout>(),
-              "OutputLayout gained a field: serialise it in layout_fields() (run_journal.cpp)");
+// merge and MPI would silently drop it: these asserts fail until the code here is updated.
+static_assert(sizeof(RunResult) == sizeof(RunSummary) + 3 * sizeof(std::vector<int>) + sizeof(std::string),
+              "RunResult gained a field: serialise it in serialize()/deserialize_run() (run_journal.cpp)");
+static_assert(sizeof(OutputLayout) == 6 * sizeof(std::string) + 2 * sizeof(std::uint64_t) +
+                                          9 * sizeof(std::vector<int>) + sizeof(std::uint64_t),
+              "OutputLayout gained a field: serialise it in serialize()/deserialize_layout() (run_journal.cpp)");
 static_assert(std::is_trivially_copyable_v<RunSummary> && std::is_trivially_copyable_v<LiquidationRecord>);
 
 constexpr std::array<char, 16> kMagic{'C', 'A', 'S', 'C', 'A', 'D', 'E', '-', 'J', 'O', 'U', 'R', 'N', 'A', 'L', '\n'};
@@ -47,20 +35,13 @@ std::array<std::uint32_t, 256> make_crc_table() {
   return table;
 }
 
-// Field lists of the non-trivially-copyable row types (defined below).
-template <class Io, class Row>
-void struct_fields(Io& io, Row& row);
-
 class Out {
  public:
   template <class T>
   void put(const T& value) {
-    if constexpr (std::is_trivially_copyable_v<T>) {
-      const auto* p = reinterpret_cast<const unsigned char*>(&value);
-      bytes.insert(bytes.end(), p, p + sizeof(T));
-    } else {
-      struct_fields(*this, value);
-    }
+    static_assert(std::is_trivially_copyable_v<T>);
+    const auto* p = reinterpret_cast<const unsigned char*>(&value);
+    bytes.insert(bytes.end(), p, p + sizeof(T));
   }
   void put_bytes(const void* data, std::size_t n) {
     put<std::uint64_t>(n);
@@ -92,13 +73,10 @@ class In {
   In(const unsigned char* data, std::size_t size, const char* what) : p_(data), end_(data + size), what_(what) {}
   template <class T>
   void get(T& value) {
-    if constexpr (std::is_trivially_copyable_v<T>) {
-      need(sizeof(T));
-      std::memcpy(&value, p_, sizeof(T));
-      p_ += sizeof(T);
-    } else {
-      struct_fields(*this, value);
-    }
+    static_assert(std::is_trivially_copyable_v<T>);
+    need(sizeof(T));
+    std::memcpy(&value, p_, sizeof(T));
+    p_ += sizeof(T);
   }
   void get(std::string& s) {
     const std::uint64_t n = count(1);
@@ -153,46 +131,8 @@ void run_fields(Io& io, Result& r) {
   io(r.summary);
   io(r.series);
   io(r.liquidations);
-  if constexpr (requires { r.nodes; }) io(r.nodes);
   io(r.final_metrics);
   io(r.error);
-}
-
-template <class>
-constexpr bool kNoFieldList = false;
-
-// The dependency graph's /network tables (output/network_tables.hpp), member by member.
-template <class Io, class Row>
-void struct_fields(Io& io, Row& row) {
-  if constexpr (requires { row.betweenness; }) {  // NetworkNodeRow
-    io(row.name);
-    io(row.kind);
-    io(row.type);
-    io(row.layer);
-    io(row.scc);
-    io(row.cycle);
-    io(row.hops);
-    io(row.in_degree);
-    io(row.out_degree);
-    io(row.betweenness);
-  } else if constexpr (requires { row.via; }) {  // NetworkEdgeRow
-    io(row.from);
-    io(row.to);
-    io(row.kind);
-    io(row.weight);
-    io(row.latency_s);
-    io(row.via);
-  } else if constexpr (requires { row.cycles; }) {  // NetworkTables
-    io(row.nodes);
-    io(row.edges);
-    io(row.cycles);
-    io(row.acyclic);
-    io(row.shock_origin);
-    io(row.signal_threshold);
-    io(row.configured);
-  } else {
-    static_assert(kNoFieldList<Row>, "serialise this type's fields in struct_fields() (run_journal.cpp)");
-  }
 }
 
 // Every field of OutputLayout, in file order; `io` writes (Out) or reads (In) each.
@@ -217,7 +157,6 @@ void layout_fields(Io& io, Layout& l) {
   io(l.final_metric_units);
   io(l.write_liquidations);
   io(l.protocol_names);
-  if constexpr (requires { l.network; }) io(l.network);
 }
 
 struct RunFields {
