@@ -162,6 +162,31 @@ sweep:
   CHECK(expand_sweep(again.sweep)[3].assignments[2].value == "70");
 }
 
+TEST_CASE("a duration is sampled in microseconds and written with its unit") {
+  const ExperimentSpec spec = load(R"(
+sweep:
+  design: sobol
+  points: 3
+  parameters:
+    oracles.oracle.heartbeat: {low: 10m, high: 50m}
+)");
+  const auto points = expand_sweep(spec.sweep);
+  REQUIRE(points.size() == 3);
+  // u = 0, 1/2, 3/4 of [600 s, 3000 s]: 600 s = 10m, 1800 s = 30m, 2400 s = 40m.
+  CHECK(points[0].assignments[0].value == "10m");
+  CHECK(points[1].assignments[0].value == "30m");
+  CHECK(points[2].assignments[0].value == "40m");
+  CHECK(spec_for_point(spec, points[2], registry()).find("oracle")->params.duration("heartbeat") == 40 * cascade::kMinute);
+  CHECK(spec.normalized_yaml().find("oracles.oracle.heartbeat: {low: 10m, high: 50m, scale: linear}") != std::string::npos);
+  CHECK(diagnostics_of(R"(
+sweep:
+  design: lhs
+  points: 3
+  parameters:
+    oracles.oracle.heartbeat: {low: 1h, high: 30m}
+)").find("low must be below high, got low 1h, high 30m") != std::string::npos);
+}
+
 TEST_CASE("random and lhs sweeps draw from the sweep seed, defaulting to the experiment seed") {
   const std::string sweep = R"(
 sweep:
@@ -207,7 +232,8 @@ sweep:
   CHECK(text.find("sweep.points: design 'sobol' needs points:") != std::string::npos);
   CHECK(text.find("sweep.parameters.protocols.pool.liquidation_bonus: low must be below high") != std::string::npos);
   CHECK(text.find("sweep.parameters.venues.amm.fee: design 'sobol' samples a range") != std::string::npos);
-  CHECK(text.find("sweep.parameters.oracles.oracle.source: design 'sobol' samples numbers") != std::string::npos);
+  CHECK(text.find("sweep.parameters.oracles.oracle.source: design 'sobol' samples numbers, integers and durations") !=
+        std::string::npos);
   CHECK(text.find("sweep.parameters.protocols.pool.ltv.hgh: unknown key 'hgh'") != std::string::npos);
   CHECK(text.find("sweep.parameters.protocols.pool.ltv.high: missing high") != std::string::npos);
   const std::string log_text = diagnostics_of(R"(

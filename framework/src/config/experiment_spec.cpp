@@ -148,8 +148,11 @@ std::string ExperimentSpec::normalized_yaml() const {
     out << YAML::BeginMap;
     for (const auto& p : sweep.parameters) {
       out << YAML::Key << p.path << YAML::Value << YAML::Flow << YAML::BeginMap;
-      out << YAML::Key << "low" << YAML::Value << detail::format_number(p.low);
-      out << YAML::Key << "high" << YAML::Value << detail::format_number(p.high);
+      const auto bound = [&](double v) {
+        return p.duration ? format_duration(static_cast<Time>(v)) : detail::format_number(v);
+      };
+      out << YAML::Key << "low" << YAML::Value << bound(p.low);
+      out << YAML::Key << "high" << YAML::Value << bound(p.high);
       out << YAML::Key << "scale" << YAML::Value << (p.log_scale ? "log" : "linear");
       out << YAML::EndMap;
     }

@@ -789,13 +789,16 @@ bool Validator::read_sweep_range(const YamlNode& value, const std::string& path,
     error(entry.key_mark, join(path, entry.key), "unknown key '" + entry.key + "'", did_you_mean(entry.key, keys));
     ok = false;
   }
-  if (target.ok && target.schema.type != ParamType::number && target.schema.type != ParamType::integer) {
+  if (target.ok && target.schema.type != ParamType::number && target.schema.type != ParamType::integer &&
+      target.schema.type != ParamType::duration) {
     error(value.mark, path,
-          "design '" + design + "' samples numbers; '" + parameter.path + "' is " + with_article(to_string(target.schema.type)),
+          "design '" + design + "' samples numbers, integers and durations; '" + parameter.path + "' is " +
+              with_article(to_string(target.schema.type)),
           "sweep it with grid or zip and a list of values");
     return false;
   }
   parameter.integer = target.ok && target.schema.type == ParamType::integer;
+  parameter.duration = target.ok && target.schema.type == ParamType::duration;
   const ParamSchema bound = target.ok ? target.schema : ParamSchema::number("bound", "", "");
   std::optional<double> low, high;
   for (const char* key : {"low", "high"}) {
@@ -806,7 +809,9 @@ bool Validator::read_sweep_range(const YamlNode& value, const std::string& path,
       continue;
     }
     std::optional<double> v;
-    if (parameter.integer) {
+    if (parameter.duration) {
+      if (auto t = duration_of(bound, *n, join(path, key))) v = static_cast<double>(*t);
+    } else if (parameter.integer) {
       if (auto i = integer_of(bound, *n, join(path, key))) v = static_cast<double>(*i);
     } else {
       v = number_of(bound, *n, join(path, key));
@@ -824,7 +829,10 @@ bool Validator::read_sweep_range(const YamlNode& value, const std::string& path,
   }
   if (low && high) {
     if (!(*low < *high)) {
-      error(value.mark, path, "low must be below high, got low " + format_number(*low) + ", high " + format_number(*high));
+      const auto show = [&](double v) {
+        return parameter.duration ? format_duration(static_cast<Time>(v)) : format_number(v);
+      };
+      error(value.mark, path, "low must be below high, got low " + show(*low) + ", high " + show(*high));
       ok = false;
     } else if (parameter.log_scale && *low <= 0) {
       error(value.mark, path, "scale: log needs low > 0, got " + format_number(*low));
@@ -1464,6 +1472,7 @@ static std::string range_value(const SweepParameter& p, double u) {
   const double x = p.log_scale ? std::exp(std::log(p.low) + u * (std::log(p.high) - std::log(p.low)))
                                : p.low + u * (p.high - p.low);
   if (p.integer) return std::to_string(std::llround(std::clamp(x, p.low, p.high)));
+  if (p.duration) return format_duration(static_cast<Time>(std::llround(std::clamp(x, p.low, p.high))));
   // 15 significant digits: 0.02 + 0.5 · 0.1 is written 0.07, not 0.06999999999999999.
   char text[32];
   std::snprintf(text, sizeof text, "%.15g", std::clamp(x, p.low, p.high));

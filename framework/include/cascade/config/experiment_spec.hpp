@@ -45,6 +45,7 @@ struct SweepParameter {
   double high = 0;
   bool log_scale = false;  ///< sample log(value) uniformly (`scale: log`)
   bool integer = false;    ///< the parameter is an integer: sampled values are rounded
+  bool duration = false;   ///< the parameter is a duration: low/high in microseconds, values rounded to 1 µs
 };
 
 struct SweepSpec {
