@@ -13,6 +13,7 @@
 #include "cascade/protocols/lending/lending_market.hpp"
 #include "cascade/agents/borrower/market_borrower.hpp"
 #include "cascade/agents/liquidator/market_liquidator.hpp"
+#include "cascade/agents/depositor/market_depositor.hpp"
 
 // cdp system and stablecoin (issue 3)
 #include "cascade/agents/keeper/cdp_keeper.hpp"
@@ -33,6 +34,8 @@
 // dependency graph and creditors (issue 5)
 
 // balance-sheet networks (issue 5)
+#include "cascade/protocols/network/interbank_network.hpp"
+#include "cascade/protocols/network/overlapping_portfolios.hpp"
 
 namespace cascade {
 
@@ -54,6 +57,7 @@ void register_all(world::Registry& registry) {
   protocols::register_lending_market(registry);
   agents::register_market_borrower(registry);
   agents::register_market_liquidator(registry);
+  agents::register_market_depositor(registry);
 
   // cdp system and stablecoin (issue 3)
   protocols::register_osm(registry);
@@ -74,6 +78,8 @@ void register_all(world::Registry& registry) {
   // dependency graph and creditors (issue 5)
 
   // balance-sheet networks (issue 5)
+  protocols::register_interbank_network(registry);
+  protocols::register_overlapping_portfolios(registry);
 
 }
 
