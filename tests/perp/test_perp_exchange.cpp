@@ -166,6 +166,13 @@ TEST_CASE("an empty insurance fund auto-deleverages the most profitable short at
   CHECK(f.ex.liquidations() == 1);
   CHECK(f.ex.adl_count() == 1);
   CHECK(f.ex.adl_closed_profit() == doctest::Approx(1'000.0));
+  REQUIRE(f.ex.adl_log().size() == 1);
+  CHECK(f.ex.adl_log()[0].account == shorter);
+  CHECK(f.ex.adl_log()[0].quantity == doctest::Approx(1.0));  // the short bought back 1 BTC
+  CHECK(f.ex.adl_log()[0].price == doctest::Approx(49'000.0));
+  CHECK(f.ex.adl_log()[0].time_s == doctest::Approx(60.0));
+  // ranked at the mark 48,500: PnL% = 1,500/50,000 = 3 %, equity 6,500, lev 48,500/6,500 ⇒ 0.22385
+  CHECK(f.ex.adl_log()[0].score == doctest::Approx(0.03 * 48'500 / 6'500).epsilon(1e-9));
   CHECK(f.ex.position_size(shorter, kBtc) == 0.0);
   CHECK(f.ex.collateral(shorter) == doctest::Approx(6'000.0));  // margin 5,000 + 1,000 realised
   CHECK(f.ex.insurance_fund() == doctest::Approx(0.0));
