@@ -13,12 +13,11 @@
 namespace cascade::agents {
 
 using protocols::LendingModel;
-using protocols::MarketLiquidation;
+using protocols::LiquidationOutcome;
 
 MarketLiquidators::MarketLiquidators(const config::ComponentSpec& spec, world::World& world)
     : Component(spec.name, spec.schema),
-      count_(static_cast<std::uint32_t>(spec.params.integer("count"))),
-      latency_(spec.params.distribution("latency")),
+      crew_(world, *this, static_cast<std::uint32_t>(spec.params.integer("count")), spec.params.distribution("latency")),
       capital_(spec.params.number("capital")),
       min_profit_(spec.params.number("min_profit")),
       gas_cost_(spec.params.number("gas_cost")),
@@ -37,10 +36,7 @@ MarketLiquidators::MarketLiquidators(const config::ComponentSpec& spec, world::W
     venues_.push_back(venue);
   }
   if (!d.empty()) throw config::ConfigError(d);
-  first_account_ = world.ledger().open_accounts(spec.name, count_);
-  busy_.assign(count_, 0);
-  streams_.reserve(count_);
-  for (std::uint32_t j = 0; j < count_; ++j) streams_.push_back(world.stream(random::StreamPurpose::agent, *this, j));
+  first_account_ = world.ledger().open_accounts(spec.name, crew_.size());
 }
 
 void MarketLiquidators::start(world::World& world) {
@@ -48,7 +44,7 @@ void MarketLiquidators::start(world::World& world) {
   // `capital` (numeraire) in every borrowable asset, at the oracle price at t = 0.
   for (std::uint32_t r = 0; r < market_->reserve_count(); ++r) {
     if (!market_->reserve(r).borrowable) continue;
-    for (std::uint32_t j = 0; j < count_; ++j) world.ledger().mint(first_account_ + j, market_->reserve(r).token, capital_ / market_->price(r));
+    for (std::uint32_t j = 0; j < crew_.size(); ++j) world.ledger().mint(first_account_ + j, market_->reserve(r).token, capital_ / market_->price(r));
   }
 }
 
@@ -59,23 +55,15 @@ protocols::ConstantProductAmm* MarketLiquidators::venue_for(std::uint32_t collat
   return nullptr;
 }
 
-void MarketLiquidators::schedule_action(world::World& world, std::uint32_t j) {
-  busy_[j] = 1;
-  const double seconds = std::max(0.0, latency_.sample(streams_[j]));
-  if (seconds > to_seconds(world.horizon() - world.now())) return;  // after the horizon: never
-  world.sim().schedule_in(static_cast<Time>(seconds * static_cast<double>(kSecond)), engine::EventClass::liquidator, id(), act, j);
-}
-
 void MarketLiquidators::handle(const engine::Event& event, world::World& world) {
   if (event.kind == notified) {
-    for (std::uint32_t j = 0; j < count_; ++j)
-      if (!busy_[j]) schedule_action(world, j);
+    crew_.wake_idle(world, id(), act);
     return;
   }
   const std::uint32_t j = event.payload;
-  busy_[j] = 0;
+  crew_.acting(j);
   const std::uint32_t done = market_->model() == LendingModel::compound_v3 ? absorb_and_buy(world, j) : liquidate_some(world, j);
-  if (done > 0 && market_->any_liquidatable()) schedule_action(world, j);
+  if (done > 0 && market_->any_liquidatable()) crew_.schedule(world, id(), act, j);
 }
 
 std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32_t j) {
@@ -100,7 +88,7 @@ std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32
         double repay = std::min(market_->max_repayable(p, d, c), budget);
         for (int attempt = 0; attempt < 4 && repay > 0.0; ++attempt, repay *= 0.5) {
           const auto preview = market_->preview_liquidation(p, d, c, repay);
-          if (preview.status != MarketLiquidation::Status::done) continue;
+          if (preview.status != LiquidationOutcome::Status::done) continue;
           const double profit = (venue->quote_sell_base(preview.to_liquidator()) - preview.debt_repaid) * market_->price(d) - gas_cost_;
           if (profit > best_profit) {
             best_profit = profit;
@@ -117,7 +105,7 @@ std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32
       continue;
     }
     const auto out = market_->liquidate(world, p, best_d, best_c, best_repay, wallet, j);
-    if (out.status != MarketLiquidation::Status::done) continue;
+    if (out.status != LiquidationOutcome::Status::done) continue;
     const double received = venue_for(best_c, best_d)->sell_base(world, wallet, out.to_liquidator());
     profit_ += (received - out.debt_repaid) * market_->price(best_d) - gas_cost_;
     ++liquidations_;
@@ -132,7 +120,7 @@ std::uint32_t MarketLiquidators::absorb_and_buy(world::World& world, std::uint32
   candidates_.clear();
   market_->liquidatable(candidates_, max_per_action_);
   for (const std::uint32_t p : candidates_)
-    if (market_->absorb(world, p, j).status == MarketLiquidation::Status::done) {
+    if (market_->absorb(world, p, j).status == LiquidationOutcome::Status::done) {
       profit_ -= gas_cost_;
       ++absorbs_;
       ++done;
@@ -179,14 +167,7 @@ void register_market_liquidator(world::Registry& registry) {
   s.source = "Aave liquidationCall / Compound v2 liquidateBorrow keepers with flash-swap sales; Compound v3 absorb + buyCollateral";
   s.params.push_back(ParamSchema::reference("protocol", config::RefKind::protocol, "lending_market watched"));
   s.params.push_back(ParamSchema::string_list("venues", "constant-product AMMs (collateral/debt pairs) where collateral is sold"));
-  s.params.push_back(ParamSchema::integer("count", "bots", "number of competing liquidators").range(1, 1e6).with_default(std::int64_t{5}));
-  s.params.push_back(ParamSchema::distribution("latency", "s", "reaction time per action, in seconds")
-                         .range(0, std::numeric_limits<double>::infinity()).with_default(random::Distribution::exponential(12.0)));
-  s.params.push_back(ParamSchema::number("capital", "numeraire", "capital per liquidator in each borrowable asset").range(0, 1e15).with_default(1e6));
-  s.params.push_back(ParamSchema::number("min_profit", "numeraire", "smallest profit worth a transaction").range(-1e12, 1e12).with_default(0.0));
-  s.params.push_back(ParamSchema::number("gas_cost", "numeraire", "transaction cost per liquidation").range(0, 1e9).with_default(0.0));
-  s.params.push_back(ParamSchema::integer("max_per_action", "liquidations", "liquidations per action (per block)")
-                         .range(1, 1e6).with_default(std::int64_t{5}));
+  add_bot_params(s, "capital per liquidator in each borrowable asset");
   s.metrics = {{"liquidations", "count", "liquidations executed (Aave, Compound v2)"},
                {"absorbs", "count", "absorb calls (Compound v3)"},
                {"purchases", "count", "buyCollateral purchases (Compound v3)"},

@@ -50,7 +50,7 @@ LendingMarket::LendingMarket(const config::ComponentSpec& spec, world::World& wo
   params_.full_close_value = close.number("full_below_value");
   params_.min_leftover_value = close.number("min_leftover_value");
   const auto& rate = p.group("rate");
-  const InterestRateModel default_rate{rate.number("optimal"), rate.number("base"), rate.number("slope1"), rate.number("slope2")};
+  const InterestRateModel default_rate = rate_from(rate);
 
   // Reserves: the lendable assets (`supply`) first, then collateral-only assets, in file order.
   const auto& supply = p.number_map("supply");
@@ -242,29 +242,33 @@ void LendingMarket::accrue(Time now) {
 
 // ---- suppliers --------------------------------------------------------------------------------
 
-double LendingMarket::supply(world::World& world, std::uint32_t r, double amount) {
+double LendingMarket::deposit(world::World& world, ledger::AccountId from, std::uint32_t r, double amount) {
   accrue(world.now());
   auto& s = state_[r];
   if (!reserves_[r].borrowable) return 0.0;
-  amount = std::min({amount, reserves_[r].supply_cap - s.supplier_claims() - s.collateral, world.ledger().balance(suppliers_, reserves_[r].token)});
+  amount = std::min({amount, reserves_[r].supply_cap - s.supplier_claims() - s.collateral, world.ledger().balance(from, reserves_[r].token)});
   if (!(amount > 0.0)) return 0.0;
-  world.ledger().transfer(suppliers_, market_account_, reserves_[r].token, amount);
+  world.ledger().transfer(from, market_account_, reserves_[r].token, amount);
   s.cash += amount;
   s.scaled_supply += amount / s.liquidity_index;
   return amount;
 }
 
-double LendingMarket::withdraw_supply(world::World& world, std::uint32_t r, double amount) {
+double LendingMarket::withdraw(world::World& world, ledger::AccountId to, std::uint32_t r, double amount) {
   accrue(world.now());
   auto& s = state_[r];
   // Only the cash can leave: at 100 % utilisation suppliers cannot withdraw at all.
   amount = std::min({amount, s.supplier_claims(), s.cash});
   if (!(amount > 0.0)) return 0.0;
-  world.ledger().transfer(market_account_, suppliers_, reserves_[r].token, amount);
+  world.ledger().transfer(market_account_, to, reserves_[r].token, amount);
   s.cash -= amount;
   s.scaled_supply = std::max(0.0, s.scaled_supply - amount / s.liquidity_index);
   return amount;
 }
+
+double LendingMarket::supply(world::World& world, std::uint32_t r, double amount) { return deposit(world, suppliers_, r, amount); }
+
+double LendingMarket::withdraw_supply(world::World& world, std::uint32_t r, double amount) { return withdraw(world, suppliers_, r, amount); }
 
 // ---- positions --------------------------------------------------------------------------------
 
@@ -411,22 +415,22 @@ double LendingMarket::max_repayable(std::uint32_t p, std::uint32_t d, std::uint3
   return full ? debt : std::min(debt, params_.close_factor * v.debt / pd);
 }
 
-MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover) const {
-  MarketLiquidation out;
+LiquidationOutcome LendingMarket::preview_liquidation(std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover) const {
+  LiquidationOutcome out;
   if (p >= owner_.size() || d >= reserves_.size() || c >= reserves_.size() || params_.model == LendingModel::compound_v3) return out;
   out.health_before = health_factor(p);
   if (!(out.health_before < 1.0)) {
-    out.status = MarketLiquidation::Status::healthy;
+    out.status = LiquidationOutcome::Status::healthy;
     return out;
   }
   const double debt = debt_of(p, d);
   const double collateral = collateral_of(p, c);
   if (!(debt > 0.0)) {
-    out.status = MarketLiquidation::Status::no_debt;
+    out.status = LiquidationOutcome::Status::no_debt;
     return out;
   }
   if (!(collateral > 0.0) || threshold_for(p, c) <= 0.0) {
-    out.status = MarketLiquidation::Status::no_collateral;
+    out.status = LiquidationOutcome::Status::no_collateral;
     return out;
   }
   const double pd = price(d), pc = price(c);
@@ -435,14 +439,14 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   // the request here; max_repayable() gives the largest amount that goes through.
   double repay = std::min(debt_to_cover, params_.model == LendingModel::compound_v2 ? debt * params_.close_factor : max_repayable(p, d, c));
   if (!(repay > 0.0)) {
-    out.status = MarketLiquidation::Status::no_debt;
+    out.status = LiquidationOutcome::Status::no_debt;
     return out;
   }
   double seized = repay * pd / pc * lb;
   if (params_.model == LendingModel::compound_v2) {
     if (seized > collateral && seized <= collateral * (1.0 + 1e-12)) seized = collateral;  // the largest allowed, up to rounding
     if (seized > collateral) {
-      out.status = MarketLiquidation::Status::seize_too_much;
+      out.status = LiquidationOutcome::Status::seize_too_much;
       return out;
     }
   } else {
@@ -453,11 +457,11 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   }
   if (params_.model == LendingModel::aave_v3 && repay < debt && seized < collateral) {
     if (liquidation::leaves_dust((debt - repay) * pd, (collateral - seized) * pc, params_.min_leftover_value)) {
-      out.status = MarketLiquidation::Status::dust;  // MustNotLeaveDust
+      out.status = LiquidationOutcome::Status::dust;  // MustNotLeaveDust
       return out;
     }
   }
-  out.status = MarketLiquidation::Status::done;
+  out.status = LiquidationOutcome::Status::done;
   out.debt_repaid = repay;
   out.collateral_seized = seized;
   out.bonus = seized - seized / lb;
@@ -466,7 +470,7 @@ MarketLiquidation LendingMarket::preview_liquidation(std::uint32_t p, std::uint3
   return out;
 }
 
-void LendingMarket::book_deficit(std::uint32_t p, MarketLiquidation& out) {
+void LendingMarket::book_deficit(std::uint32_t p, LiquidationOutcome& out) {
   // Aave v3.3: a position left with debt and no collateral has all its debt burned; each
   // reserve books the burned amount as its deficit.
   for (std::uint32_t r = 0; r < reserves_.size(); ++r) {
@@ -481,11 +485,11 @@ void LendingMarket::book_deficit(std::uint32_t p, MarketLiquidation& out) {
   deficit_value_ += out.bad_debt;
 }
 
-MarketLiquidation LendingMarket::liquidate(world::World& world, std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover,
+LiquidationOutcome LendingMarket::liquidate(world::World& world, std::uint32_t p, std::uint32_t d, std::uint32_t c, double debt_to_cover,
                                            ledger::AccountId liquidator, std::uint32_t liquidator_index) {
   accrue(world.now());
-  MarketLiquidation out = preview_liquidation(p, d, c, debt_to_cover);
-  if (out.status != MarketLiquidation::Status::done) return out;
+  LiquidationOutcome out = preview_liquidation(p, d, c, debt_to_cover);
+  if (out.status != LiquidationOutcome::Status::done) return out;
   auto& ledger = world.ledger();
   auto& sd_state = state_[d];
   ledger.transfer(liquidator, market_account_, reserves_[d].token, out.debt_repaid);
@@ -516,7 +520,7 @@ MarketLiquidation LendingMarket::liquidate(world::World& world, std::uint32_t p,
 }
 
 void LendingMarket::record(world::World& world, std::uint32_t p, std::uint32_t c, std::uint32_t liquidator_index,
-                           const MarketLiquidation& out) {
+                           const LiquidationOutcome& out) {
   output::LiquidationRecord r;
   r.time_s = to_seconds(world.now());
   r.protocol = protocol_index_;
@@ -539,13 +543,13 @@ double LendingMarket::reserves() const {
   return s.cash + s.debt() - s.supplier_claims();
 }
 
-MarketLiquidation LendingMarket::absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index) {
+LiquidationOutcome LendingMarket::absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index) {
   accrue(world.now());
-  MarketLiquidation out;
+  LiquidationOutcome out;
   if (params_.model != LendingModel::compound_v3 || p >= owner_.size()) return out;
   out.health_before = health_factor(p);
   if (!(out.health_before < 1.0)) {
-    out.status = MarketLiquidation::Status::healthy;
+    out.status = LiquidationOutcome::Status::healthy;
     return out;
   }
   const std::uint32_t b = params_.base;
@@ -575,7 +579,7 @@ MarketLiquidation LendingMarket::absorb(world::World& world, std::uint32_t p, st
     base.treasury -= debt;  // the shortfall is paid from reserves
     out.bad_debt = (debt - credit) * pb;
   }
-  out.status = MarketLiquidation::Status::done;
+  out.status = LiquidationOutcome::Status::done;
   out.debt_repaid = debt;
   out.bonus = out.collateral_seized - credit_value;  // the penalty, numeraire
   deficit_value_ += out.bad_debt;
@@ -627,14 +631,42 @@ double LendingMarket::buy_collateral(world::World& world, ledger::AccountId buye
 
 // ---- watching ---------------------------------------------------------------------------------
 
+void LendingMarket::scan_prices() const {
+  // One scan after a price move visits every position: read each oracle and each reserve's
+  // effective weights and index once, not once per position.
+  const std::size_t k = reserves_.size();
+  scan_.resize(3 * k);
+  for (std::uint32_t r = 0; r < k; ++r) {
+    scan_[r] = price(r) * reserves_[r].liquidation_threshold;                          // value·LT per unit
+    scan_[k + r] = price(r) * params_.emode.liquidation_threshold;                     // in e-mode
+    scan_[2 * k + r] = price(r) * state_[r].borrow_index;                              // debt per scaled unit
+  }
+}
+
+bool LendingMarket::scanned_liquidatable(std::uint32_t p) const {
+  // HF < 1 ⇔ Σ c·P·LT < Σ d·P, without a division.
+  const std::size_t k = reserves_.size();
+  const double* c = &collateral_[p * k];
+  const double* sd = &scaled_debt_[p * k];
+  const bool emode = emode_[p] != 0;
+  double weighted = 0.0, debt = 0.0;
+  for (std::size_t r = 0; r < k; ++r) {
+    weighted += c[r] * (emode && params_.emode.member[r] ? scan_[k + r] : scan_[r]);
+    debt += sd[r] * scan_[2 * k + r];
+  }
+  return debt > 0.0 && weighted < debt;
+}
+
 void LendingMarket::liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const {
+  scan_prices();
   for (std::uint32_t p = 0; p < owner_.size() && out.size() < max; ++p)
-    if (health_factor(p) < 1.0) out.push_back(p);
+    if (scanned_liquidatable(p)) out.push_back(p);
 }
 
 bool LendingMarket::any_liquidatable() const {
+  scan_prices();
   for (std::uint32_t p = 0; p < owner_.size(); ++p)
-    if (health_factor(p) < 1.0) return true;
+    if (scanned_liquidatable(p)) return true;
   return false;
 }
 
@@ -642,9 +674,14 @@ void LendingMarket::subscribe_liquidations(world::ComponentId listener, std::uin
   listeners_.push_back({listener, kind, cls});
 }
 
+void LendingMarket::subscribe_price_updates(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls) {
+  price_listeners_.push_back({listener, kind, cls});
+}
+
 void LendingMarket::handle(const engine::Event& event, world::World& world) {
   if (event.kind != oracle_update) return;
   accrue(world.now());
+  for (const auto& l : price_listeners_) world.sim().schedule_in(0, l.cls, l.id, l.kind);
   if (!listeners_.empty() && any_liquidatable())
     for (const auto& l : listeners_) world.sim().schedule_in(0, l.cls, l.id, l.kind);
 }
@@ -792,19 +829,8 @@ void register_lending_market(world::Registry& registry) {
        ParamSchema::number_map("rate_base", "1/year", "rate at U = 0").range(0, 10).with_default(config::NumberMap{}),
        ParamSchema::number_map("rate_slope1", "1/year", "increase up to the kink").range(0, 10).with_default(config::NumberMap{}),
        ParamSchema::number_map("rate_slope2", "1/year", "increase from the kink to U = 1").range(0, 10).with_default(config::NumberMap{})}));
-  s.params.push_back(ParamSchema::group(
-      "rate", "kinked utilisation rate model shared by every reserve (annual rates)",
-      {ParamSchema::number("optimal", "fraction", "optimal utilisation (kink)").range(0.01, 0.99).with_default(0.92),
-       ParamSchema::number("base", "1/year", "rate at zero utilisation").range(0, 10).with_default(0.0),
-       ParamSchema::number("slope1", "1/year", "rate increase from 0 to the kink").range(0, 10).with_default(0.065),
-       ParamSchema::number("slope2", "1/year", "rate increase from the kink to 100 %").range(0, 10).with_default(0.40)}));
-  s.params.push_back(ParamSchema::group(
-      "close_factor", "how much debt one liquidation may repay (Aave v3.3; Compound v2 uses `default` only)",
-      {ParamSchema::number("default", "fraction", "share of total debt repayable when HF is just below 1").range(0.05, 1).with_default(0.5),
-       ParamSchema::number("full_below_health", "", "100 % repayable at or below this health factor").range(0, 1).with_default(0.95),
-       ParamSchema::number("full_below_value", "numeraire", "100 % when the chosen collateral or debt is worth less").range(0, 1e12).with_default(2000.0),
-       ParamSchema::number("min_leftover_value", "numeraire", "a partial liquidation must leave at least this of debt and collateral")
-           .range(0, 1e12).with_default(1000.0)}));
+  s.params.push_back(rate_schema("kinked utilisation rate model shared by every reserve (annual rates)"));
+  s.params.push_back(close_factor_schema("how much debt one liquidation may repay (Aave v3.3; Compound v2 uses `default` only)"));
   s.params.push_back(ParamSchema::group(
       "emode", "one e-mode category of correlated assets (Aave v3)",
       {ParamSchema::string_list("assets", "assets in the category (empty: no e-mode)").with_default(config::StringList{}),

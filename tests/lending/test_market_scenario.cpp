@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cascade/agents/borrower/market_borrower.hpp"
+#include "cascade/agents/depositor/market_depositor.hpp"
 #include "cascade/agents/liquidator/market_liquidator.hpp"
 #include "cascade/protocols/lending/lending_market.hpp"
 #include "support/experiment_fixture.hpp"
@@ -145,4 +146,53 @@ agents:
   CHECK(r.oracle_price == doctest::Approx(30000.0));  // the WBTC leg
   CHECK(r.collateral_seized == doctest::Approx(0.75));
   CHECK(r.debt_repaid == doctest::Approx(22500.0 / 1.1));
+}
+
+TEST_CASE("a depositor run meets 100 % utilisation: withdrawals wait for repayments") {
+  // 50,000 USDC supplied at t = 0, then two depositors add 10,000 each (cash 70,000). One borrower
+  // posts $100,000 of ETH and borrows 100000·0.8/HF = 55,000 (HF = 16/11): U = 55/70 = 0.786 ≥ 0.7.
+  // The oracle update at 1 min frightens both depositors; each asks for its 10,000 ten seconds later.
+  // Depositor 0 is paid in full, depositor 1 gets the last 5,000 of cash (U = 100 %) and asks again
+  // every minute; a 3,000 repayment at 100 s lets 3,000 more out at 130 s; 2,000 stay locked.
+  const std::string yaml = R"(
+experiment: {name: run, seed: 3, horizon: 10m}
+assets: {ETH: {}, USDC: {numeraire: true}}
+drivers:
+  eth_ref: {type: scripted_crash, asset: ETH, initial_price: 2000, drop: 0.01, crash_at: 1m, over: 0s, tick: 1m}
+protocols:
+  market:
+    type: lending_market
+    oracles: [eth_ref]
+    supply: {USDC: 50000}
+    collaterals: [ETH]
+    ltv: 0.75
+    liquidation_threshold: 0.80
+    rate: {optimal: 0.9, base: 0, slope1: 0, slope2: 0}
+agents:
+  depositors: {type: market_depositor, protocol: market, asset: USDC, count: 2, deposit: 10000, run_share: 1,
+               panic_utilization: 0.7, reaction: 10, retry: 1m}
+  borrower: {type: market_borrower, protocol: market, count: 1, collateral_usd: 100000, health_factor: 1.4545454545454546,
+             collateral: {ETH: 1}, debt: {USDC: 1}}
+)";
+  auto spec = testing::load(yaml);
+  spec.audit = true;
+  world::World w(spec, testing::registry(), world::RunContext{});
+  w.start();
+  auto& market = w.get<protocols::LendingMarket>("market");
+  const auto& depositors = w.get<agents::MarketDepositors>("depositors");
+  const auto usdc = market.reserve_of(w.token("USDC"));
+  REQUIRE(market.debt_of(0, usdc) == doctest::Approx(55000.0));
+  CHECK(market.utilization(usdc) == doctest::Approx(55.0 / 70.0));
+  w.advance_to(70 * kSecond);
+  CHECK(depositors.claim(0) == doctest::Approx(0.0));
+  CHECK(depositors.claim(1) == doctest::Approx(5000.0));
+  CHECK(market.utilization(usdc) == doctest::Approx(1.0));
+  CHECK(market.state(usdc).cash == doctest::Approx(0.0));
+  CHECK(depositors.metric(2) == 1.0);  // one refusal
+  w.advance_to(100 * kSecond);
+  CHECK(market.repay(w, 0, usdc, 3000.0) == doctest::Approx(3000.0));
+  w.advance_to(150 * kSecond);
+  CHECK(depositors.metric(0) == doctest::Approx(18000.0));  // withdrawn: 10,000 + 5,000 + 3,000
+  CHECK(depositors.metric(1) == doctest::Approx(2000.0));   // still locked
+  CHECK(depositors.metric(2) == 2.0);
 }

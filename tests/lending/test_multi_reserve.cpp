@@ -12,8 +12,8 @@
 
 using namespace cascade;
 using protocols::LendingMarket;
-using protocols::MarketLiquidation;
-using Status = protocols::MarketLiquidation::Status;
+using protocols::LiquidationOutcome;
+using Status = protocols::LiquidationOutcome::Status;
 
 namespace {
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "cascade/agents/liquidator/bot_crew.hpp"
 #include "cascade/random/distributions.hpp"
-#include "cascade/random/philox_stream.hpp"
 #include "cascade/world/component.hpp"
 
 namespace cascade::world {
@@ -40,7 +40,6 @@ class MarketLiquidators final : public world::Component {
 
  private:
   enum Kind : std::uint32_t { notified = 0, act = 1 };
-  void schedule_action(world::World& world, std::uint32_t j);
   std::uint32_t liquidate_some(world::World& world, std::uint32_t j);
   std::uint32_t absorb_and_buy(world::World& world, std::uint32_t j);
   /// Venue selling reserve `collateral` for reserve `debt`, or nullptr.
@@ -48,13 +47,10 @@ class MarketLiquidators final : public world::Component {
 
   protocols::LendingMarket* market_ = nullptr;
   std::vector<protocols::ConstantProductAmm*> venues_;
-  std::uint32_t count_;
-  random::Distribution latency_;
+  BotCrew crew_;
   double capital_, min_profit_, gas_cost_;
   std::uint32_t max_per_action_;
   std::uint32_t first_account_ = 0;
-  std::vector<random::PhiloxStream> streams_;
-  std::vector<std::uint8_t> busy_;
   std::vector<std::uint32_t> candidates_;
   std::uint64_t liquidations_ = 0, absorbs_ = 0, purchases_ = 0, skipped_unprofitable_ = 0;
   double profit_ = 0;

@@ -9,6 +9,7 @@
 
 #include "cascade/ledger/ledger.hpp"
 #include "cascade/protocols/lending/interest_rate_model.hpp"
+#include "cascade/protocols/lending/liquidation_math.hpp"
 #include "cascade/world/component.hpp"
 
 namespace cascade::world {
@@ -79,18 +80,6 @@ struct ReserveState {
   double supplier_claims() const { return scaled_supply * liquidity_index; }
 };
 
-/// @brief The result of a (previewed) liquidation.
-struct MarketLiquidation {
-  enum class Status { done, healthy, dust, no_position, no_debt, no_collateral, seize_too_much } status = Status::no_position;
-  double debt_repaid = 0;        ///< debt-asset units paid by the liquidator
-  double collateral_seized = 0;  ///< collateral units leaving the position (incl. bonus and fee)
-  double bonus = 0;              ///< collateral units of bonus
-  double protocol_fee = 0;       ///< collateral units to the treasury
-  double bad_debt = 0;           ///< numeraire value of deficit booked (Aave) or shortfall (Comet absorb)
-  double health_before = 0;
-  double to_liquidator() const { return collateral_seized - protocol_fee; }
-};
-
 /// @brief A lending market with several reserves: every asset can be collateral, borrowable or
 /// both; each has its own oracle, rate curve, indices, caps and risk parameters.
 ///
@@ -134,10 +123,16 @@ class LendingMarket final : public world::Component {
   double repay(world::World& world, std::uint32_t p, std::uint32_t r, double amount);
   /// @brief Withdraws collateral to the owner's wallet while HF stays ≥ 1. @return units withdrawn.
   double withdraw_collateral(world::World& world, std::uint32_t p, std::uint32_t r, double amount);
-  /// @brief Suppliers deposit lendable liquidity (from the `<name>.suppliers` account), within the cap.
+  /// @brief `from` deposits lendable liquidity, within the supply cap; the pooled suppliers' scaled
+  /// balance grows by amount / liquidity index (the depositor keeps its own share of it).
+  /// @return units deposited.
+  double deposit(world::World& world, ledger::AccountId from, std::uint32_t r, double amount);
+  /// @brief Withdraws up to `amount` of supplied liquidity to `to`, limited by the suppliers'
+  /// claims and by the cash: at 100 % utilisation nothing can leave. @return units withdrawn.
+  double withdraw(world::World& world, ledger::AccountId to, std::uint32_t r, double amount);
+  /// deposit() from the `<name>.suppliers` account (the t = 0 liquidity comes this way).
   double supply(world::World& world, std::uint32_t r, double amount);
-  /// @brief Suppliers withdraw up to `amount`, limited by their claims and by the cash: at 100 %
-  /// utilisation nothing can leave. @return units withdrawn to `<name>.suppliers`.
+  /// withdraw() to the `<name>.suppliers` account.
   double withdraw_supply(world::World& world, std::uint32_t r, double amount);
   ledger::AccountId suppliers_account() const { return suppliers_; }
 
@@ -161,13 +156,13 @@ class LendingMarket final : public world::Component {
   /// @brief Largest amount of reserve `debt` a liquidator may repay against collateral `coll` now.
   double max_repayable(std::uint32_t p, std::uint32_t debt, std::uint32_t coll) const;
   /// @brief What liquidate() would do, changing nothing.
-  MarketLiquidation preview_liquidation(std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover) const;
+  LiquidationOutcome preview_liquidation(std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover) const;
   /// @brief liquidationCall (Aave) / liquidateBorrow (Compound v2). Not available for Compound v3 (use absorb).
-  MarketLiquidation liquidate(world::World& world, std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover,
+  LiquidationOutcome liquidate(world::World& world, std::uint32_t p, std::uint32_t debt, std::uint32_t coll, double debt_to_cover,
                               ledger::AccountId liquidator, std::uint32_t liquidator_index);
   /// @brief Compound v3 absorb: all collateral to the protocol, debt cleared, value × LF credited,
   /// shortfall paid by reserves. @return the outcome (collateral_seized in numeraire value).
-  MarketLiquidation absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index);
+  LiquidationOutcome absorb(world::World& world, std::uint32_t p, std::uint32_t absorber_index);
   /// @brief Compound v3: reserves = cash + debt − supplier claims (base units).
   double reserves() const;
   /// @brief Compound v3 quoteCollateral: collateral units for `base_amount` at the storefront price.
@@ -176,10 +171,13 @@ class LendingMarket final : public world::Component {
   /// discount; refused (returns 0) while reserves ≥ target. @return collateral units bought.
   double buy_collateral(world::World& world, ledger::AccountId buyer, std::uint32_t r, double base_amount);
 
-  /// @brief Appends up to `max` positions with HF < 1 (a scan over positions with debt).
+  /// @brief Appends up to `max` positions with HF < 1, in position order (a scan of the book:
+  /// with several prices no single sort order exists).
   void liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const;
   bool any_liquidatable() const;
   void subscribe_liquidations(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
+  /// @brief `listener` receives Event{kind} (class `cls`) after every oracle update the market sees.
+  void subscribe_price_updates(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
 
   double total_debt_value() const;
   double bad_debt_value() const;
@@ -198,8 +196,10 @@ class LendingMarket final : public world::Component {
   std::size_t slot(std::uint32_t p, std::uint32_t r) const { return std::size_t{p} * reserves_.size() + r; }
   void accrue_reserve(std::uint32_t r, double seconds);
   bool has_collateral(std::uint32_t p) const;
-  void book_deficit(std::uint32_t p, MarketLiquidation& out);
-  void record(world::World& world, std::uint32_t p, std::uint32_t coll, std::uint32_t liquidator_index, const MarketLiquidation& out);
+  void book_deficit(std::uint32_t p, LiquidationOutcome& out);
+  void scan_prices() const;
+  bool scanned_liquidatable(std::uint32_t p) const;
+  void record(world::World& world, std::uint32_t p, std::uint32_t coll, std::uint32_t liquidator_index, const LiquidationOutcome& out);
 
   MarketParams params_;
   std::vector<ReserveParams> reserves_;
@@ -227,7 +227,9 @@ class LendingMarket final : public world::Component {
     engine::EventClass cls;
   };
   std::vector<Listener> listeners_;
+  std::vector<Listener> price_listeners_;
   mutable std::vector<double> sum_collateral_, sum_scaled_;  // audit scratch
+  mutable std::vector<double> scan_;                         // per-reserve factors of one liquidation scan
 };
 
 /// @brief Aave v3 MathUtils.calculateCompoundedInterest: the binomial expansion of
