@@ -76,7 +76,7 @@ struct ReserveState {
   double deficit = 0;              ///< Aave v3.3 deficit (debt written off)
   double collateral = 0;           ///< Σ collateral deposited in positions
   double inventory = 0;            ///< Comet: collateral absorbed, held for buyCollateral
-  double debt(void) const { return scaled_debt * borrow_index; }
+  double debt() const { return scaled_debt * borrow_index; }
   double supplier_claims() const { return scaled_supply * liquidity_index; }
 };
 
@@ -100,6 +100,8 @@ struct ReserveState {
 /// @endcode
 class LendingMarket final : public world::Component {
  public:
+  /// @throws config::ConfigError (exit 2, with the key path) when the reserves, oracles, per-asset
+  /// maps, e-mode or Comet settings are inconsistent.
   LendingMarket(const config::ComponentSpec& spec, world::World& world);
 
   const MarketParams& params() const { return params_; }
@@ -145,7 +147,7 @@ class LendingMarket final : public world::Component {
   double ltv_for(std::uint32_t p, std::uint32_t r) const;
   double threshold_for(std::uint32_t p, std::uint32_t r) const;
   double bonus_for(std::uint32_t p, std::uint32_t r) const;
-  /// Σ collateral·price·LT, Σ collateral·price·LTV, Σ debt·price (numeraire).
+  /// Σ collateral·price·LT, Σ collateral·price·LTV, Σ collateral·price and Σ debt·price (numeraire).
   struct Values {
     double weighted_collateral = 0, borrowing_power = 0, collateral = 0, debt = 0;
   };
