@@ -27,6 +27,8 @@ PerpTraders::PerpTraders(const config::ComponentSpec& spec, world::World& world)
   exchange_ = &world.get<protocols::PerpExchange>(p.reference("exchange"));
   const std::string& mode = p.string("margin_mode");
   mode_ = mode == "cross" ? MarginMode::cross : mode == "portfolio" ? MarginMode::portfolio : MarginMode::isolated;
+  mixed_ = mode == "mixed";
+  mode_shares_ = p.number_list("mode_shares");
   const auto& call = p.group("on_margin_call");
   top_up_share_ = call.number("top_up");
   reduce_share_ = call.number("reduce");
@@ -44,6 +46,8 @@ PerpTraders::PerpTraders(const config::ComponentSpec& spec, world::World& world)
     d.add(call.mark("reduce"), path + "on_margin_call.reduce", "top_up + reduce shares must not exceed 1 (the rest let positions be liquidated)");
   if (restore_to_ >= respond_at_)
     d.add(call.mark("restore_to"), path + "on_margin_call.restore_to", "must be below respond_at, or a response would trigger the next one");
+  if (mixed_ && (mode_shares_.size() != 3 || std::fabs(mode_shares_[0] + mode_shares_[1] + mode_shares_[2] - 1.0) > 1e-9))
+    d.add(p.mark("mode_shares"), path + "mode_shares", "margin_mode: mixed needs three shares [isolated, cross, portfolio] summing to 1");
   if (!d.empty()) throw config::ConfigError(d);
   first_wallet_ = world.ledger().open_accounts(spec.name, count_);
 }
@@ -69,17 +73,21 @@ void PerpTraders::start(world::World& world) {
     const double capital = deposit + (response_[i] == Response::top_up ? margin * reserve_ : 0.0);
     ledger.mint(wallet, exchange_->collateral_token(), capital);
     capital_ += capital;
-    const std::uint32_t a = exchange_->open_account(world, wallet, mode_);
+    MarginMode mode = mode_;
+    if (mixed_) {
+      const double v = stream.uniform01();
+      mode = v < mode_shares_[0] ? MarginMode::isolated : v < mode_shares_[0] + mode_shares_[1] ? MarginMode::cross : MarginMode::portfolio;
+    }
+    const std::uint32_t a = exchange_->open_account(world, wallet, mode);
     account_[i] = a;
     exchange_->deposit(world, a, deposit);
     double quantity = side * margin * leverage / price;
-    double isolated_margin = mode_ == MarginMode::isolated ? margin : 0.0;
+    const double isolated_margin = mode == MarginMode::isolated ? margin : 0.0;
     for (int attempt = 0; attempt < 80; ++attempt, quantity *= 0.9) {
       if (exchange_->open_at(a, market_, quantity, price, isolated_margin)) {
         notional0_ += std::fabs(quantity) * price;
         break;
       }
-      isolated_margin = 0.0;  // already moved into the position by the first attempt
     }
   }
   exchange_->subscribe_updates(id(), updated);
@@ -143,7 +151,7 @@ double PerpTraders::metric(int index) const {
         if (exchange_->position_size(a, market_) == 0.0)
           left += exchange_->collateral(a);
         else
-          left += exchange_->equity(a, market_) + (mode_ == MarginMode::isolated ? exchange_->collateral(a) : 0.0);
+          left += exchange_->equity(a, market_) + (exchange_->mode(a) == MarginMode::isolated ? exchange_->collateral(a) : 0.0);
       }
       return capital_ - left;
     }
@@ -170,8 +178,12 @@ void register_perp_trader(world::Registry& registry) {
   s.params.push_back(ParamSchema::distribution("leverage", "x", "notional / margin at t = 0 (capped by the brackets)").range(0, 1000, true));
   s.params.push_back(ParamSchema::distribution("idle_balance", "fraction", "extra balance in the account, × margin").range(0, inf).with_default(0.0));
   s.params.push_back(ParamSchema::number("long_share", "fraction", "probability a trader is long").range(0, 1).with_default(0.5));
-  s.params.push_back(ParamSchema::string("margin_mode", "margin mode of every account", {"isolated", "cross", "portfolio"})
+  s.params.push_back(ParamSchema::string("margin_mode", "margin mode of every account, or mixed (drawn per trader from mode_shares)",
+                                         {"isolated", "cross", "portfolio", "mixed"})
                          .with_default(std::string("isolated")));
+  s.params.push_back(ParamSchema::number_list("mode_shares", "fraction", "margin_mode mixed: shares of [isolated, cross, portfolio]")
+                         .range(0, 1)
+                         .with_default(config::NumberList{1.0, 0.0, 0.0}));
   s.params.push_back(ParamSchema::group(
       "on_margin_call", "what traders do when maintenance / equity reaches respond_at",
       {ParamSchema::number("top_up", "fraction", "share who add margin from an outside reserve").range(0, 1).with_default(0.0),

@@ -16,6 +16,14 @@
 #include "cascade/agents/depositor/market_depositor.hpp"
 
 // cdp system and stablecoin (issue 3)
+#include "cascade/agents/keeper/cdp_keeper.hpp"
+#include "cascade/agents/peg_arbitrageur/peg_arbitrageur.hpp"
+#include "cascade/agents/vault_owner/vault_owners.hpp"
+#include "cascade/protocols/cdp/cdp_collateral.hpp"
+#include "cascade/protocols/cdp/cdp_system.hpp"
+#include "cascade/protocols/cdp/osm.hpp"
+#include "cascade/protocols/cdp/psm.hpp"
+#include "cascade/protocols/stableswap/stableswap_pool.hpp"
 
 // perpetual futures, order books, risk controls (issue 4)
 #include "cascade/agents/perp_trader/perp_trader.hpp"
@@ -26,6 +34,8 @@
 // dependency graph and creditors (issue 5)
 
 // balance-sheet networks (issue 5)
+#include "cascade/protocols/network/interbank_network.hpp"
+#include "cascade/protocols/network/overlapping_portfolios.hpp"
 
 namespace cascade {
 
@@ -50,6 +60,14 @@ void register_all(world::Registry& registry) {
   agents::register_market_depositor(registry);
 
   // cdp system and stablecoin (issue 3)
+  protocols::register_osm(registry);
+  protocols::register_cdp_system(registry);
+  protocols::register_cdp_collateral(registry);
+  protocols::register_psm(registry);
+  protocols::register_stableswap_pool(registry);
+  agents::register_vault_owners(registry);
+  agents::register_cdp_keeper(registry);
+  agents::register_peg_arbitrageur(registry);
 
   // perpetual futures, order books, risk controls (issue 4)
   protocols::register_limit_order_book(registry);
@@ -60,6 +78,8 @@ void register_all(world::Registry& registry) {
   // dependency graph and creditors (issue 5)
 
   // balance-sheet networks (issue 5)
+  protocols::register_interbank_network(registry);
+  protocols::register_overlapping_portfolios(registry);
 
 }
 

@@ -29,6 +29,7 @@ LimitOrderBook::LimitOrderBook(const config::ComponentSpec& spec, world::World& 
   params_.pull_elasticity = pull.number("elasticity");
   params_.min_depth = pull.number("min_depth");
   params_.vol_time_constant_s = to_seconds(pull.duration("time_constant"));
+  params_.flow_shift = p.number("flow_shift");
   reference_ = &world.price_source(p.reference("reference"));
   config::Diagnostics d;
   if (1.0 - params_.half_spread - params_.tick * (params_.levels - 1) <= 0.0)
@@ -108,6 +109,7 @@ double LimitOrderBook::impact_ask(double notional) const { return impact(true, n
 
 BookFill LimitOrderBook::consume(world::World& world, bool asks, double quantity) {
   replenish(world.now());
+  const double mid_before = price();
   auto& sizes = asks ? ask_ : bid_;
   const BookFill f = walk(sizes, asks, quantity);
   double left = f.quantity;
@@ -116,6 +118,10 @@ BookFill LimitOrderBook::consume(world::World& world, bool asks, double quantity
     sizes[k] -= take;
     left -= take;
     if (sizes[k] < kEmpty * params_.depth) sizes[k] = 0.0;
+  }
+  if (f.quantity > 0.0 && params_.flow_shift > 0.0 && reference_price_ > 0.0) {
+    basis_ += params_.flow_shift * (price() - mid_before) / reference_price_;
+    center_ = reference_price_ * (1.0 + basis_);
   }
   if (f.quantity > 0.0) {
     last_trade_ = f.last_price;
@@ -170,6 +176,10 @@ void LimitOrderBook::replenish(Time now) {
   const double dt = to_seconds(now - last_refill_);
   last_refill_ = now;
   const double w = 1.0 - std::exp(-dt / to_seconds(params_.resilience));
+  if (basis_ != 0.0) {
+    basis_ *= 1.0 - w;  // the order-flow basis decays with the same time constant
+    center_ = reference_price_ * (1.0 + basis_);
+  }
   for (std::uint32_t k = 0; k < params_.levels; ++k) {
     const double t = target(k);
     ask_[k] += (t - ask_[k]) * w;
@@ -185,7 +195,8 @@ void LimitOrderBook::schedule_refresh(world::World& world) {
 
 void LimitOrderBook::recenter(world::World& world, double center) {
   replenish(world.now());
-  center_ = center;
+  reference_price_ = center;
+  center_ = center * (1.0 + basis_);
   vol_.observe(world.now(), center);
   if (params_.pull_vol > 0.0) {
     const double sigma = vol_.hourly_vol();
@@ -202,6 +213,7 @@ void LimitOrderBook::start(world::World& world) {
   ask_.assign(params_.levels, 0.0);
   bid_.assign(params_.levels, 0.0);
   center_ = reference_->price();
+  reference_price_ = center_;
   vol_.observe(world.now(), center_);
   for (std::uint32_t k = 0; k < params_.levels; ++k) ask_[k] = bid_[k] = target(k);
   last_trade_ = center_;
@@ -237,7 +249,8 @@ double LimitOrderBook::metric(int index) const {
     case 3: return bid_depth();
     case 4: return ask_depth();
     case 5: return factor_;
-    default: return volume_quote_;
+    case 6: return volume_quote_;
+    default: return basis_;
   }
 }
 
@@ -261,6 +274,9 @@ void register_limit_order_book(world::Registry& registry) {
   s.params.push_back(ParamSchema::number("depth_slope", "1/level", "level k holds depth·(1 + slope·k)").range(-1, 1e6).with_default(0.05));
   s.params.push_back(ParamSchema::duration("resilience", "time constant of the refill toward the profile").range(1e-6, 1e9).with_default(config::Duration{60 * kSecond}));
   s.params.push_back(ParamSchema::duration("refresh", "how often makers requote consumed levels").range(1e-3, 1e9).with_default(config::Duration{5 * kSecond}));
+  s.params.push_back(ParamSchema::number("flow_shift", "fraction", "share of a market order's mid move by which makers re-centre (decays with resilience)")
+                         .range(0, 1)
+                         .with_default(0.0));
   s.params.push_back(ParamSchema::group(
       "pull", "makers withdraw depth when the reference's volatility rises",
       {ParamSchema::number("volatility", "fraction/√h", "EWMA hourly volatility above which depth is pulled (0 = never)").range(0, 10).with_default(0.0),
@@ -273,7 +289,8 @@ void register_limit_order_book(world::Registry& registry) {
                {"bid_depth", "base units", "size on the bid side"},
                {"ask_depth", "base units", "size on the ask side"},
                {"depth_factor", "fraction", "share of the depth profile makers currently quote"},
-               {"volume", "quote units", "cumulative traded notional"}};
+               {"volume", "quote units", "cumulative traded notional"},
+               {"basis", "fraction", "order-flow offset of the center from the reference"}};
   registry.add(std::move(s), [](const config::ComponentSpec& spec, world::World& w) {
     return std::make_unique<LimitOrderBook>(spec, w);
   });

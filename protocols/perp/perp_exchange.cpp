@@ -324,15 +324,28 @@ PerpFill PerpExchange::market_order(world::World& world, std::uint32_t a, std::s
   const double price = quantity > 0.0 ? markets_[m]->book().preview_buy(quantity).average()
                                       : markets_[m]->book().preview_sell(-quantity).average();
   if (!(price > 0.0) || !covers_initial(a, m, quantity, price)) {
+    release_unused_margin(a, m);
     out.rejected = true;
     return out;
   }
   return book_order(world, a, m, quantity);
 }
 
+void PerpExchange::release_unused_margin(std::uint32_t a, std::size_t m) {
+  const auto id = find_position(a, m);
+  if (id < 0) return;
+  Position& p = positions_[static_cast<std::size_t>(id)];
+  if (p.size != 0.0 || p.margin == 0.0) return;
+  accounts_[a].collateral += p.margin;  // margin moved for an order that was not filled comes back
+  p.margin = 0.0;
+}
+
 bool PerpExchange::open_at(std::uint32_t a, std::size_t m, double quantity, double price, double margin) {
   if (margin > 0.0) add_margin(a, m, margin);
-  if (!covers_initial(a, m, quantity, price)) return false;
+  if (!covers_initial(a, m, quantity, price)) {
+    release_unused_margin(a, m);
+    return false;
+  }
   apply_fill(a, m, quantity, price);
   apply_fill(makers_, m, -quantity, price);
   return true;

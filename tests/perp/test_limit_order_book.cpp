@@ -13,14 +13,14 @@ using protocols::LimitOrderBook;
 
 namespace {
 
-std::string book_yaml(const std::string& driver, const std::string& pull = "{}") {
+std::string book_yaml(const std::string& driver, const std::string& pull = "{}", double flow_shift = 0.0) {
   return R"(
 experiment: {name: book, seed: 1, horizon: 1d}
 assets: {ETH: {}, USDC: {numeraire: true}}
 drivers: {ref: )" + driver + R"(}
 venues:
   book: {type: limit_order_book, reference: ref, half_spread: 0.0005, tick: 0.001, levels: 10, depth: 2,
-         depth_slope: 0.5, resilience: 60s, refresh: 5s, pull: )" + pull + R"(}
+         depth_slope: 0.5, resilience: 60s, refresh: 5s, flow_shift: )" + std::to_string(flow_shift) + ", pull: " + pull + R"(}
 )";
 }
 
@@ -88,4 +88,23 @@ TEST_CASE("makers pull depth when volatility rises") {
   CHECK(book.depth_factor() == doctest::Approx(0.05 / sigma).epsilon(1e-9));
   CHECK(book.ask_size(0) == doctest::Approx(2.0 * 0.05 / sigma).epsilon(1e-9));
   CHECK(book.center() == doctest::Approx(80.0));
+}
+
+TEST_CASE("order flow shifts the makers' center, and the basis decays with the resilience") {
+  const auto spec = audited(book_yaml(kFlat, "{}", 0.5));
+  world::World w(spec, testing::registry(), world::RunContext{});
+  auto& book = w.get<LimitOrderBook>("book");
+  w.start();
+  CHECK(book.price() == doctest::Approx(100.0));
+  book.execute_buy(w, 5.0);
+  // Without the shift the mid would go from 100.00 to (99.95 + 100.25)/2 = 100.10: Δ = 0.10, so
+  // the basis is 0.5 · 0.10 / 100 = 0.0005 and the center moves to 100.05. The remaining asks
+  // move with it: best ask = level 2 at 100.05 · 1.0025 = 100.300125.
+  CHECK(book.basis() == doctest::Approx(0.0005));
+  CHECK(book.center() == doctest::Approx(100.05));
+  CHECK(book.best_ask() == doctest::Approx(100.300125));
+  CHECK(book.best_bid() == doctest::Approx(100.05 * 0.9995));
+  w.advance_to(60 * kSecond);
+  book.replenish(w.now());
+  CHECK(book.basis() == doctest::Approx(0.0005 * std::exp(-1.0)).epsilon(1e-9));
 }

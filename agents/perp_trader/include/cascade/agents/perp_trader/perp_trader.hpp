@@ -23,7 +23,7 @@ namespace cascade::agents {
 /// side and margin-call response, drawn at build time.
 ///
 /// At t = 0 each trader deposits margin·(1 + idle_balance) in an account of the population's
-/// margin mode and opens a position of notional margin·leverage at the index price against the
+/// margin mode (or one drawn from `mode_shares` when the mode is `mixed`) and opens a position of notional margin·leverage at the index price against the
 /// makers (existing open interest). In isolated mode only `margin` backs the position; in cross
 /// and portfolio mode the whole balance does. A leverage the market's brackets (or the portfolio
 /// stress test) do not allow is reduced step by step (×0.9) until the initial margin is covered.
@@ -53,6 +53,8 @@ class PerpTraders final : public world::Component {
   random::Distribution margin_, leverage_, idle_, reaction_;
   double long_share_ = 0.5;
   protocols::MarginMode mode_;
+  bool mixed_ = false;
+  std::vector<double> mode_shares_;
   double top_up_share_ = 0, reduce_share_ = 0, respond_at_ = 0.8, restore_to_ = 0.5, reserve_ = 0.5;
   std::uint32_t first_wallet_ = 0;
   std::vector<std::uint32_t> account_;

@@ -39,6 +39,7 @@ struct BookParams {
   double pull_elasticity = 1.0;  ///< depth factor = (pull_vol/σ)^elasticity above the threshold
   double min_depth = 0.05;       ///< floor of the depth factor
   double vol_time_constant_s = 600.0;  ///< EWMA time constant of the volatility estimate
+  double flow_shift = 0.0;  ///< share of a market order's mid move by which makers re-centre the book
 };
 
 /// @brief A two-sided book of `levels` price levels per side, centred on a reference price
@@ -51,7 +52,10 @@ struct BookParams {
 /// (Obizhaeva–Wang exponential resilience). When the EWMA volatility σ of the reference exceeds
 /// `pull_vol`, factor = max(min_depth, (pull_vol/σ)^elasticity) and quotes above the new target are
 /// cancelled at once. When the reference moves, the whole book moves with it and keeps what was
-/// consumed.
+/// consumed. With `flow_shift` φ > 0 makers also lean on order flow: after a market order that
+/// moves the mid by Δ, the center moves by φ·Δ (a basis to the reference that decays with the
+/// resilience time constant), so after heavy selling even the asks can sit below the reference —
+/// the discount a perp's premium index measures.
 ///
 /// The matching engine (execute_buy/execute_sell) only changes the book; spot wrappers
 /// (sell_base/buy_base) also settle tokens against the makers' ledger account, whose inventory is
@@ -73,6 +77,8 @@ class LimitOrderBook final : public world::Component, public world::PriceSource 
   const BookParams& params() const { return params_; }
 
   double center() const { return center_; }
+  /// Relative offset of the center from the reference (order-flow basis).
+  double basis() const { return basis_; }
   double best_bid() const;  ///< 0 when the bid side is empty
   double best_ask() const;  ///< 0 when the ask side is empty
   double last_trade() const { return last_trade_; }
@@ -124,6 +130,8 @@ class LimitOrderBook final : public world::Component, public world::PriceSource 
   ledger::AccountId makers_ = 0;
   world::PriceSource* reference_ = nullptr;
   double center_ = 0.0;
+  double basis_ = 0.0;
+  double reference_price_ = 0.0;
   double factor_ = 1.0;
   double last_trade_ = 0.0;
   double volume_quote_ = 0.0;

@@ -89,7 +89,8 @@ class PerpExchange final : public world::Component {
   /// isolated account `margin` of its collateral is moved into the position first.
   PerpFill market_order(world::World& world, std::uint32_t account, std::size_t market, double quantity, double margin = 0.0);
   /// @brief Opens `quantity` against the makers at `price` without touching the book (positions
-  /// that exist before the run starts). Rejected (returns false) if margin does not cover IM.
+  /// that exist before the run starts). Rejected (returns false, `margin` back in the account's
+  /// collateral) if the margin does not cover IM.
   bool open_at(std::uint32_t account, std::size_t market, double quantity, double price, double margin = 0.0);
 
   // state
@@ -170,6 +171,7 @@ class PerpExchange final : public world::Component {
   double portfolio_loss(std::uint32_t a) const;
   /// Changes (a, m) by `dq` at `price`; realised PnL goes to the margin / collateral.
   void apply_fill(std::uint32_t a, std::size_t m, double dq, double price);
+  void release_unused_margin(std::uint32_t a, std::size_t m);
   bool covers_initial(std::uint32_t a, std::size_t m, double quantity, double price);
   PerpFill book_order(world::World& world, std::uint32_t a, std::size_t m, double quantity);
   void charge_fee(world::World& world, std::uint32_t a, std::int64_t pos, double fee);
