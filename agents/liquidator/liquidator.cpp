@@ -112,7 +112,8 @@ void register_liquidator(world::Registry& registry) {
   s.summary = "competing liquidation bots that sell seized collateral on a venue";
   s.source = "Aave liquidationCall keepers with flash-swap sales (profit = sale proceeds − repay − gas)";
   s.params.push_back(ParamSchema::reference("protocol", config::RefKind::protocol, "lending pool watched"));
-  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "constant-product AMM where collateral is sold"));
+  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "constant-product AMM where collateral is sold")
+                          .edge(graph::EdgeKind::liquidates_on));
   s.params.push_back(ParamSchema::integer("count", "bots", "number of competing liquidators").range(1, 1e6).with_default(std::int64_t{5}));
   s.params.push_back(ParamSchema::distribution("latency", "s", "reaction time per action, in seconds")
                          .range(0, std::numeric_limits<double>::infinity()).with_default(random::Distribution::exponential(12.0)));

@@ -8,6 +8,7 @@
 
 #include "cascade/core/version.hpp"
 #include "cascade/runner/ensemble_runner.hpp"
+#include "graph_command.hpp"
 #include "register_all.hpp"
 
 namespace {
@@ -131,6 +132,12 @@ int main(int argc, char** argv) {
   validate->add_option("--set", sets, "override a key (repeatable)");
   validate->add_option("--replicas", replicas, "override experiment.replicas")->check(CLI::Range(1, 1 << 30));
 
+  std::string dot_path;
+  auto* graph = app.add_subcommand("graph", "print an experiment's dependency graph: nodes, edges, cycles, layers, centrality");
+  graph->add_option("file", file, "experiment YAML")->required();
+  graph->add_option("--set", sets, "override a key (repeatable)");
+  graph->add_option("--dot", dot_path, "also write Graphviz to this file ('-': print only the Graphviz text)");
+
   auto* list = app.add_subcommand("list", "list the component types");
   std::string type;
   auto* describe = app.add_subcommand("describe", "print a component type's parameters and metrics");
@@ -169,6 +176,10 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     const auto overrides = parse_overrides(sets, replicas, seed);
+    if (*graph) {
+      cascade::graph_command(file, registry, overrides, dot_path);
+      return kExitOk;
+    }
     const auto plan = cascade::runner::make_plan(file, registry, overrides, audit);
     const std::uint64_t n_runs = plan.points.size() * static_cast<std::uint64_t>(plan.base.replicas);
     if (*validate) {
@@ -185,6 +196,7 @@ int main(int argc, char** argv) {
     const auto report = cascade::runner::run_plan(plan, registry, options);
     if (!quiet) {
       print_summary(plan, report);
+      cascade::print_cascade_summary(plan, report);
       std::printf("wrote %s\n", output.c_str());
     } else if (report.n_failed > 0) {
       for (const auto& e : report.first_errors) std::fprintf(stderr, "%s\n", e.c_str());

@@ -16,6 +16,7 @@
 // perpetual futures, order books, risk controls (issue 4)
 
 // dependency graph and creditors (issue 5)
+#include "cascade/agents/creditor/creditor.hpp"
 
 // balance-sheet networks (issue 5)
 
@@ -42,6 +43,7 @@ void register_all(world::Registry& registry) {
   // perpetual futures, order books, risk controls (issue 4)
 
   // dependency graph and creditors (issue 5)
+  agents::register_creditor(registry);
 
   // balance-sheet networks (issue 5)
 

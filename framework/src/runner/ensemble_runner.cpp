@@ -1,4 +1,5 @@
 #include "cascade/runner/ensemble_runner.hpp"
+#include "cascade/graph/network_analysis.hpp"
 
 #include <tbb/concurrent_queue.h>
 #include <tbb/global_control.h>
@@ -136,6 +137,7 @@ output::OutputLayout make_layout(const Plan& plan) {
     }
   }
   layout.write_liquidations = base.outputs.liquidation_events;
+  layout.network = graph::network_tables(base);  // /network and /runs/nodes
   for (const auto& c : base.components)
     if (c.section == config::Section::protocols) layout.protocol_names.push_back(c.name);
   return layout;
