@@ -7,7 +7,7 @@ namespace cascade::graph {
 namespace {
 constexpr std::array<EdgeKind, kEdgeKindCount> kAll{EdgeKind::depends_on,    EdgeKind::collateral_in, EdgeKind::priced_by,
                                                     EdgeKind::liquidates_on, EdgeKind::exposed_to,    EdgeKind::issues,
-                                                    EdgeKind::prices};
+                                                    EdgeKind::prices,        EdgeKind::trades_on};
 }
 
 const char* to_string(EdgeKind k) {
@@ -19,6 +19,7 @@ const char* to_string(EdgeKind k) {
     case EdgeKind::exposed_to: return "exposed_to";
     case EdgeKind::issues: return "issues";
     case EdgeKind::prices: return "prices";
+    case EdgeKind::trades_on: return "trades_on";
   }
   return "?";
 }
@@ -30,7 +31,7 @@ std::optional<EdgeKind> edge_kind_from_string(std::string_view text) {
 }
 
 bool flows_to_referent(EdgeKind k) {
-  return k == EdgeKind::liquidates_on || k == EdgeKind::issues || k == EdgeKind::prices;
+  return k == EdgeKind::liquidates_on || k == EdgeKind::issues || k == EdgeKind::prices || k == EdgeKind::trades_on;
 }
 
 }  // namespace cascade::graph

@@ -16,14 +16,15 @@ enum class EdgeKind {
   exposed_to,     ///< v holds a claim on u (deposit, loan, LP share): u's losses write down v
   issues,         ///< protocol u issues token v
   prices,         ///< driver u sets the reference price of asset v
+  trades_on,      ///< u trades on venue v (an arbitrageur): u's trades move v's price
 };
-inline constexpr int kEdgeKindCount = 7;
+inline constexpr int kEdgeKindCount = 8;
 
 const char* to_string(EdgeKind k);
 std::optional<EdgeKind> edge_kind_from_string(std::string_view text);
 
 /// @brief Whether a schema reference annotated with `k` yields referrer → referent (the referrer
-/// acts on what it names: liquidates_on, issues, prices) rather than referent → referrer.
+/// acts on what it names: liquidates_on, issues, prices, trades_on) rather than referent → referrer.
 bool flows_to_referent(EdgeKind k);
 
 }  // namespace cascade::graph
