@@ -14,8 +14,7 @@ namespace cascade::agents {
 
 Liquidators::Liquidators(const config::ComponentSpec& spec, world::World& world)
     : Component(spec.name, spec.schema),
-      count_(static_cast<std::uint32_t>(spec.params.integer("count"))),
-      latency_(spec.params.distribution("latency")),
+      crew_(world, *this, static_cast<std::uint32_t>(spec.params.integer("count")), spec.params.distribution("latency")),
       capital_(spec.params.number("capital")),
       min_profit_(spec.params.number("min_profit")),
       gas_cost_(spec.params.number("gas_cost")),
@@ -29,32 +28,20 @@ Liquidators::Liquidators(const config::ComponentSpec& spec, world::World& world)
           "venue '" + venue + "' must be a constant_product_amm trading the pool's collateral against its debt asset");
     throw config::ConfigError(d);
   }
-  first_account_ = world.ledger().open_accounts(spec.name, count_);
-  busy_.assign(count_, 0);
-  streams_.reserve(count_);
-  for (std::uint32_t j = 0; j < count_; ++j) streams_.push_back(world.stream(random::StreamPurpose::agent, *this, j));
+  first_account_ = world.ledger().open_accounts(spec.name, crew_.size());
 }
 
 void Liquidators::start(world::World& world) {
   pool_->subscribe_liquidations(id(), notified, engine::EventClass::liquidator);
-  for (std::uint32_t j = 0; j < count_; ++j) world.ledger().mint(first_account_ + j, pool_->debt_token(), capital_);
-}
-
-void Liquidators::schedule_action(world::World& world, std::uint32_t j) {
-  busy_[j] = 1;
-  const double seconds = std::max(0.0, latency_.sample(streams_[j]));
-  // A reaction after the horizon never happens (and must not overflow the clock).
-  if (seconds > to_seconds(world.horizon() - world.now())) return;
-  world.sim().schedule_in(static_cast<Time>(seconds * static_cast<double>(kSecond)), engine::EventClass::liquidator, id(), act, j);
+  for (std::uint32_t j = 0; j < crew_.size(); ++j) world.ledger().mint(first_account_ + j, pool_->debt_token(), capital_);
 }
 
 void Liquidators::handle(const engine::Event& event, world::World& world) {
   if (event.kind == notified) {
-    for (std::uint32_t j = 0; j < count_; ++j)
-      if (!busy_[j]) schedule_action(world, j);
+    crew_.wake_idle(world, id(), act);
     return;
   }
-  busy_[event.payload] = 0;
+  crew_.acting(event.payload);
   act_once(world, event.payload);
 }
 
@@ -93,7 +80,7 @@ void Liquidators::act_once(world::World& world, std::uint32_t j) {
     ++liquidations_;
     ++done;
   }
-  if (done > 0 && pool_->any_liquidatable()) schedule_action(world, j);
+  if (done > 0 && pool_->any_liquidatable()) crew_.schedule(world, id(), act, j);
 }
 
 double Liquidators::metric(int index) const {
@@ -114,14 +101,7 @@ void register_liquidator(world::Registry& registry) {
   s.params.push_back(ParamSchema::reference("protocol", config::RefKind::protocol, "lending pool watched"));
   s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "constant-product AMM where collateral is sold")
                           .edge(graph::EdgeKind::liquidates_on));
-  s.params.push_back(ParamSchema::integer("count", "bots", "number of competing liquidators").range(1, 1e6).with_default(std::int64_t{5}));
-  s.params.push_back(ParamSchema::distribution("latency", "s", "reaction time per action, in seconds")
-                         .range(0, std::numeric_limits<double>::infinity()).with_default(random::Distribution::exponential(12.0)));
-  s.params.push_back(ParamSchema::number("capital", "numeraire", "debt-asset capital per liquidator").range(0, 1e15).with_default(1e6));
-  s.params.push_back(ParamSchema::number("min_profit", "numeraire", "smallest profit worth a transaction").range(-1e12, 1e12).with_default(0.0));
-  s.params.push_back(ParamSchema::number("gas_cost", "numeraire", "transaction cost per liquidation").range(0, 1e9).with_default(0.0));
-  s.params.push_back(ParamSchema::integer("max_per_action", "liquidations", "liquidations per action (per block)")
-                         .range(1, 1e6).with_default(std::int64_t{5}));
+  add_bot_params(s, "debt-asset capital per liquidator");
   s.metrics = {{"liquidations", "count", "liquidations executed"},
                {"profit", "numeraire", "cumulative profit after gas"},
                {"skipped_unprofitable", "count", "liquidatable positions passed over as unprofitable"}};

@@ -29,33 +29,18 @@ void graph_command(const std::string& file, const world::Registry& registry,
 
 void print_cascade_summary(const runner::Plan& plan, const runner::EnsembleReport& report) {
   if (!plan.base.network.present) return;
-  const auto replicas = static_cast<std::size_t>(plan.base.replicas);
   std::printf("\n%-6s %-28s %9s %9s %10s %9s %14s\n", "point", "values", "depth", "size", "insolvent", "P(insol)",
               "t first insol");
-  for (std::size_t p = 0; p < plan.points.size(); ++p) {
-    double depth = 0, size = 0, insolvent = 0, any = 0, t_sum = 0;
-    std::size_t n = 0, n_t = 0;
-    for (std::size_t r = 0; r < replicas; ++r) {
-      const auto& s = report.summaries[p * replicas + r];
-      if (s.status != 0) continue;
-      ++n;
-      depth += s.cascade_depth;
-      size += s.cascade_size;
-      insolvent += s.insolvent_nodes;
-      if (s.insolvent_nodes > 0) any += 1;
-      if (std::isfinite(s.time_to_first_insolvency)) {
-        t_sum += s.time_to_first_insolvency;
-        ++n_t;
-      }
-    }
-    const double d = n > 0 ? static_cast<double>(n) : 1.0;
+  for (std::size_t p = 0; p < plan.points.size() && p < report.points.size(); ++p) {
+    const auto& st = report.points[p];
+    if (st.n_ok == 0) continue;  // failed, or not in this shard
     std::string params;
     for (const auto& a : plan.points[p].assignments) params += (params.empty() ? "" : " | ") + a.value;
     if (params.empty()) params = "-";
     char t_text[32] = "-";
-    if (n_t > 0) std::snprintf(t_text, sizeof t_text, "%.0f s", t_sum / static_cast<double>(n_t));
-    std::printf("%-6zu %-28.28s %9.2f %9.2f %10.2f %9.2f %14s\n", p, params.c_str(), depth / d, size / d, insolvent / d,
-                any / d, t_text);
+    if (std::isfinite(st.time_to_first_insolvency_mean)) std::snprintf(t_text, sizeof t_text, "%.0f s", st.time_to_first_insolvency_mean);
+    std::printf("%-6zu %-28.28s %9.2f %9.2f %10.2f %9.2f %14s\n", p, params.c_str(), st.cascade_depth_mean,
+                st.cascade_size_mean, st.insolvent_nodes_mean, st.prob_insolvency, t_text);
   }
   std::printf("(dependency graph: depth = largest hop distance of an impacted node from the shock origin, size = impacted "
               "nodes; per node in /runs/nodes, static analysis in /network)\n");

@@ -6,6 +6,7 @@
 
 #include "cascade/config/diagnostics.hpp"
 #include "cascade/protocols/amm/constant_product_amm.hpp"
+#include "cascade/protocols/lending/liquidation_math.hpp"
 #include "cascade/world/registry.hpp"
 #include "cascade/world/world.hpp"
 
@@ -23,7 +24,7 @@ LendingPool::LendingPool(const config::ComponentSpec& spec, world::World& world)
   params_.protocol_fee = p.number("protocol_fee");
   params_.reserve_factor = p.number("reserve_factor");
   const auto& rate = p.group("rate");
-  params_.rate = InterestRateModel{rate.number("optimal"), rate.number("base"), rate.number("slope1"), rate.number("slope2")};
+  params_.rate = rate_from(rate);
   const auto& close = p.group("close_factor");
   params_.close_factor = close.number("default");
   params_.full_close_health = close.number("full_below_health");
@@ -199,8 +200,7 @@ double LendingPool::max_repayable(std::uint32_t p) const {
   if (!(hf < 1.0)) return 0.0;
   const double debt = debt_of(p);
   const double collateral_value = collateral_[p] * oracle_->price();
-  const bool full = hf <= params_.full_close_health || collateral_value < params_.full_close_value ||
-                    debt < params_.full_close_value;
+  const bool full = liquidation::full_close(hf, collateral_value, debt, params_.full_close_health, params_.full_close_value);
   return full ? debt : debt * params_.close_factor;
 }
 
@@ -216,16 +216,10 @@ LiquidationOutcome LendingPool::preview_liquidation(std::uint32_t p, double debt
   const double debt = debt_of(p);
   const double collateral = collateral_[p];
   const double lb = 1.0 + params_.liquidation_bonus;
-  double repay = std::min(debt_to_cover, max_repayable(p));
-  double seized = repay / price * lb;
-  if (seized >= collateral) {  // not enough collateral to pay the bonus on the requested amount
-    seized = collateral;
-    repay = collateral * price / lb;
-  }
+  // The debt asset is the numeraire (price 1).
+  const auto [repay, seized] = liquidation::seize(std::min(debt_to_cover, max_repayable(p)), 1.0, price, lb, collateral);
   if (repay < debt && seized < collateral) {
-    const bool debt_left_ok = (debt - repay) >= params_.min_leftover_value;
-    const bool collateral_left_ok = (collateral - seized) * price >= params_.min_leftover_value;
-    if (!debt_left_ok || !collateral_left_ok) {
+    if (liquidation::leaves_dust(debt - repay, (collateral - seized) * price, params_.min_leftover_value)) {
       out.status = LiquidationOutcome::Status::dust;  // Aave reverts with MustNotLeaveDust
       return out;
     }
@@ -406,19 +400,8 @@ void register_lending_pool(world::Registry& registry) {
   s.params.push_back(ParamSchema::number("protocol_fee", "fraction", "share of the bonus paid to the treasury").range(0, 1).with_default(0.10));
   s.params.push_back(ParamSchema::number("reserve_factor", "fraction", "share of interest paid to the treasury").range(0, 1, false, true).with_default(0.10));
   s.params.push_back(ParamSchema::number("supply", "debt units", "liquidity deposited by suppliers at t = 0").range(0, 1e15));
-  s.params.push_back(ParamSchema::group(
-      "rate", "kinked utilisation rate model (annual rates)",
-      {ParamSchema::number("optimal", "fraction", "optimal utilisation (kink)").range(0.01, 0.99).with_default(0.92),
-       ParamSchema::number("base", "1/year", "rate at zero utilisation").range(0, 10).with_default(0.0),
-       ParamSchema::number("slope1", "1/year", "rate increase from 0 to the kink").range(0, 10).with_default(0.065),
-       ParamSchema::number("slope2", "1/year", "rate increase from the kink to 100 %").range(0, 10).with_default(0.40)}));
-  s.params.push_back(ParamSchema::group(
-      "close_factor", "how much debt one liquidation may repay",
-      {ParamSchema::number("default", "fraction", "share of debt repayable when HF is just below 1").range(0.05, 1).with_default(0.5),
-       ParamSchema::number("full_below_health", "", "100 % repayable at or below this health factor").range(0, 1).with_default(0.95),
-       ParamSchema::number("full_below_value", "numeraire", "100 % repayable when collateral or debt is worth less").range(0, 1e12).with_default(2000.0),
-       ParamSchema::number("min_leftover_value", "numeraire", "a partial liquidation must leave at least this much debt and collateral")
-           .range(0, 1e12).with_default(1000.0)}));
+  s.params.push_back(rate_schema("kinked utilisation rate model (annual rates)"));
+  s.params.push_back(close_factor_schema("how much debt one liquidation may repay"));
   s.metrics = {{"total_debt", "debt units", "outstanding debt incl. accrued interest"},
                {"total_collateral", "collateral units", "collateral held"},
                {"cash", "debt units", "available liquidity"},

@@ -219,6 +219,23 @@ def check_aggregates(c, f, s, shape):
                 f"/runs/summary (differs: {wrong})")
 
 
+def check_protocol_insolvency(c, f, s, shape):
+    """/points/protocol_insolvency[p, k] = fraction of point p's successful runs whose final
+    '<protocol k>.bad_debt' (in /runs/metrics) is > 0."""
+    if not c.check("points/protocol_insolvency" in f, "/points/protocol_insolvency exists"):
+        return
+    d = f["points/protocol_insolvency"]
+    protocols = [text(x) for x in d.attrs["protocols"]]
+    if s is None or shape is None or "runs/metrics" not in f:
+        return
+    m = f["runs/metrics"][()]
+    c.check(d.shape == (shape[0], len(protocols)), "/points/protocol_insolvency is [n_points, n_protocols]")
+    for p in range(shape[0]):
+        ok = m[(m["point_id"] == p) & (s["status"] == 0)]
+        expect = [np.mean(ok[f"{name}.bad_debt"] > 0) for name in protocols]
+        c.check(close(d[p], expect), f"/points/protocol_insolvency row {p} matches /runs/metrics")
+
+
 def check_timeseries(c, f, s):
     if not c.check("timeseries" in f, "/timeseries exists"):
         return
@@ -288,6 +305,7 @@ def main(argv):
         s = check_summary(c, f, shape)
         check_events(c, f, s)
         check_aggregates(c, f, s, shape)
+        check_protocol_insolvency(c, f, s, shape)
         check_metrics(c, f, s, shape)
         check_timeseries(c, f, s)
         summary_fields = (list(f["runs/summary"].dtype.names) if "runs/summary" in f

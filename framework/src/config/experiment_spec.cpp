@@ -159,8 +159,21 @@ std::string ExperimentSpec::normalized_yaml() const {
 
   out << YAML::Key << "sweep" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "design" << YAML::Value << sweep.design;
+  const bool ranges = sweep.design == "random" || sweep.design == "lhs" || sweep.design == "sobol";
+  if (ranges) out << YAML::Key << "points" << YAML::Value << std::to_string(sweep.points);
+  if (sweep.design == "random" || sweep.design == "lhs") out << YAML::Key << "seed" << YAML::Value << std::to_string(sweep.seed);
   out << YAML::Key << "parameters" << YAML::Value;
-  if (sweep.parameters.empty()) {
+  if (ranges) {
+    out << YAML::BeginMap;
+    for (const auto& p : sweep.parameters) {
+      out << YAML::Key << p.path << YAML::Value << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "low" << YAML::Value << detail::format_number(p.low);
+      out << YAML::Key << "high" << YAML::Value << detail::format_number(p.high);
+      out << YAML::Key << "scale" << YAML::Value << (p.log_scale ? "log" : "linear");
+      out << YAML::EndMap;
+    }
+    out << YAML::EndMap;
+  } else if (sweep.parameters.empty()) {
     out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
   } else {
     out << YAML::BeginMap;

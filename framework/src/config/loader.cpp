@@ -5,11 +5,14 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
+#include "cascade/config/sweep_design.hpp"
 #include "yaml_reader.hpp"
 
 namespace cascade::config {
@@ -319,6 +322,8 @@ class Validator {
   void read_sweep(const YamlNode& root, ExperimentSpec& spec);
   void read_network(const YamlNode& root, ExperimentSpec& spec);
   bool check_node_name(const std::string& name, const Mark& mark, const std::string& path, bool components_only);
+  bool read_sweep_range(const YamlNode& value, const std::string& path, const struct SweepTarget& target,
+                        const std::string& design, SweepParameter& parameter);
 
   bool claim_name(const std::string& name, const std::string& path, const Mark& mark);
   const PendingComponent* component(const std::string& name) const;
@@ -755,6 +760,14 @@ void Validator::read_network(const YamlNode& root, ExperimentSpec& spec) {
   }
 }
 
+namespace {
+bool is_range_design(const std::string& design) { return design == "random" || design == "lhs" || design == "sobol"; }
+const std::vector<std::string>& sweep_designs() {
+  static const std::vector<std::string> designs{"none", "grid", "zip", "random", "lhs", "sobol"};
+  return designs;
+}
+}  // namespace
+
 void Validator::read_sweep(const YamlNode& root, ExperimentSpec& spec) {
   const YamlNode* node = root.find("sweep");
   if (!node || node->is_null()) return;
@@ -762,14 +775,16 @@ void Validator::read_sweep(const YamlNode& root, ExperimentSpec& spec) {
     error(node->mark, "sweep", "expected a mapping with design: and parameters:, got " + node->describe());
     return;
   }
-  const std::vector<std::string> keys{"design", "parameters"};
+  const std::vector<std::string> keys{"design", "parameters", "points", "seed"};
   for (const auto& entry : node->entries) {
     if (std::find(keys.begin(), keys.end(), entry.key) != keys.end()) continue;
     std::string hint = did_you_mean(entry.key, keys);
-    if (hint.empty()) hint = "sweep takes design and parameters";
+    if (hint.empty()) hint = "sweep takes design, parameters, points and seed";
     error(entry.key_mark, join("sweep", entry.key), "unknown key '" + entry.key + "'", hint);
   }
-  // Parameters first: the default design depends on whether there are any.
+  // The design decides what a parameter's value is: a list (grid, zip) or a range (random, lhs, sobol).
+  const YamlNode* design = node->find("design");
+  const bool range_design = design && design->is_scalar() && is_range_design(design->text);
   const YamlNode* parameters = node->find("parameters");
   if (parameters && !parameters->is_null() && !parameters->is_mapping()) {
     error(parameters->mark, "sweep.parameters",
@@ -785,6 +800,11 @@ void Validator::read_sweep(const YamlNode& root, ExperimentSpec& spec) {
       parameter.path = entry.key;
       parameter.mark = entry.key_mark;
       const SweepTarget target = resolve_sweep_path(entry.key, entry.key_mark, path);
+      if (range_design) {
+        if (!read_sweep_range(entry.value, path, target, design->text, parameter)) values_ok = false;
+        else spec.sweep.parameters.push_back(std::move(parameter));
+        continue;
+      }
       if (!entry.value.is_sequence()) {
         error(entry.value.mark, path, "expected a list of values, got " + entry.value.describe(),
               "e.g. " + entry.key + ": [" + entry.value.flow_text() + "]");
@@ -806,22 +826,52 @@ void Validator::read_sweep(const YamlNode& root, ExperimentSpec& spec) {
   }
   const bool has_parameters = !spec.sweep.parameters.empty() || !values_ok;
   spec.sweep.design = has_parameters ? "grid" : "none";
-  if (const YamlNode* design = node->find("design")) {
+  if (design) {
     if (!design->is_scalar()) {
-      error(design->mark, "sweep.design", "expected none, grid or zip, got " + design->describe());
-    } else if (design->text == "none" || design->text == "grid" || design->text == "zip") {
+      error(design->mark, "sweep.design", "expected one of none, grid, zip, random, lhs, sobol, got " + design->describe());
+    } else if (std::find(sweep_designs().begin(), sweep_designs().end(), design->text) != sweep_designs().end()) {
       spec.sweep.design = design->text;
       if (design->text == "none" && has_parameters) {
         error(design->mark, "sweep.design", "design 'none' takes no parameters",
               "use grid (all combinations) or zip (the i-th values together)");
       }
-    } else if (design->text == "random" || design->text == "lhs" || design->text == "sobol") {
-      error(design->mark, "sweep.design", "design '" + design->text + "' is not supported yet",
-            "supported: none, grid, zip");
+      if (range_design && !has_parameters) {
+        error(design->mark, "sweep.design", "design '" + design->text + "' needs parameters",
+              "e.g. parameters: {protocols.pool.liquidation_bonus: {low: 0.02, high: 0.15}}");
+      }
+      if (design->text == "sobol" && spec.sweep.parameters.size() > kSobolMaxDimensions) {
+        error(design->mark, "sweep.design",
+              "the sobol design supports at most " + std::to_string(kSobolMaxDimensions) + " parameters, got " +
+                  std::to_string(spec.sweep.parameters.size()),
+              "use lhs or random for more");
+      }
     } else {
-      std::string hint = did_you_mean(design->text, {"none", "grid", "zip"});
-      if (hint.empty()) hint = "supported: none, grid, zip";
+      std::string hint = did_you_mean(design->text, sweep_designs());
+      if (hint.empty()) hint = "supported: none, grid, zip, random, lhs, sobol";
       error(design->mark, "sweep.design", "unknown design '" + design->text + "'", hint);
+    }
+  }
+  const ParamSchema points_schema = ParamSchema::integer("points", "", "").range(1, 4294967295.0);
+  const YamlNode* points = node->find("points");
+  if (range_design) {
+    if (!points) {
+      error(node->mark, "sweep.points", "design '" + design->text + "' needs points: (how many to draw)",
+            design->text == "sobol" ? "e.g. points: 64 (a power of two keeps Sobol' points balanced)" : "e.g. points: 50");
+    } else if (auto n = integer_of(points_schema, *points, "sweep.points")) {
+      spec.sweep.points = *n;
+    }
+  } else if (points) {
+    error(points->mark, "sweep.points", "points: is for the random, lhs and sobol designs",
+          "grid and zip take their points from the value lists");
+  }
+  spec.sweep.seed = spec.seed;
+  if (const YamlNode* seed = node->find("seed")) {
+    const ParamSchema seed_schema = ParamSchema::integer("seed", "", "").range(0, 9.2e18);
+    if (!range_design || design->text == "sobol") {
+      error(seed->mark, "sweep.seed", "seed: is for the random and lhs designs",
+            "sobol points are deterministic; grid and zip take the lists");
+    } else if (auto n = integer_of(seed_schema, *seed, "sweep.seed")) {
+      spec.sweep.seed = static_cast<std::uint64_t>(*n);
     }
   }
   const auto& params = spec.sweep.parameters;
@@ -834,12 +884,74 @@ void Validator::read_sweep(const YamlNode& root, ExperimentSpec& spec) {
     }
   }
   if (spec.sweep.design == "grid") {
-    double points = 1;
-    for (const auto& p : params) points *= static_cast<double>(p.values.size());
-    if (points > static_cast<double>(std::numeric_limits<std::uint32_t>::max())) {
-      error(node->mark, "sweep", "the grid has " + format_number(points) + " points; at most 4294967295");
+    double n_points = 1;
+    for (const auto& p : params) n_points *= static_cast<double>(p.values.size());
+    if (n_points > static_cast<double>(std::numeric_limits<std::uint32_t>::max())) {
+      error(node->mark, "sweep", "the grid has " + format_number(n_points) + " points; at most 4294967295");
     }
   }
+}
+
+bool Validator::read_sweep_range(const YamlNode& value, const std::string& path, const SweepTarget& target,
+                                 const std::string& design, SweepParameter& parameter) {
+  const std::string example = "e.g. " + parameter.path + ": {low: 0.02, high: 0.15} (add scale: log for a log-uniform draw)";
+  if (!value.is_mapping()) {
+    error(value.mark, path, "design '" + design + "' samples a range: expected {low: L, high: H}, got " + value.describe(),
+          example);
+    return false;
+  }
+  const std::vector<std::string> keys{"low", "high", "scale"};
+  bool ok = true;
+  for (const auto& entry : value.entries) {
+    if (std::find(keys.begin(), keys.end(), entry.key) != keys.end()) continue;
+    error(entry.key_mark, join(path, entry.key), "unknown key '" + entry.key + "'", did_you_mean(entry.key, keys));
+    ok = false;
+  }
+  if (target.ok && target.schema.type != ParamType::number && target.schema.type != ParamType::integer) {
+    error(value.mark, path,
+          "design '" + design + "' samples numbers; '" + parameter.path + "' is " + with_article(to_string(target.schema.type)),
+          "sweep it with grid or zip and a list of values");
+    return false;
+  }
+  parameter.integer = target.ok && target.schema.type == ParamType::integer;
+  const ParamSchema bound = target.ok ? target.schema : ParamSchema::number("bound", "", "");
+  std::optional<double> low, high;
+  for (const char* key : {"low", "high"}) {
+    const YamlNode* n = value.find(key);
+    if (!n) {
+      error(value.mark, join(path, key), std::string("missing ") + key, example);
+      ok = false;
+      continue;
+    }
+    std::optional<double> v;
+    if (parameter.integer) {
+      if (auto i = integer_of(bound, *n, join(path, key))) v = static_cast<double>(*i);
+    } else {
+      v = number_of(bound, *n, join(path, key));
+    }
+    if (!v) ok = false;
+    (std::string(key) == "low" ? low : high) = v;
+  }
+  if (const YamlNode* scale = value.find("scale")) {
+    if (!scale->is_scalar() || (scale->text != "linear" && scale->text != "log")) {
+      error(scale->mark, join(path, "scale"), "expected linear or log, got " + scale->describe());
+      ok = false;
+    } else {
+      parameter.log_scale = scale->text == "log";
+    }
+  }
+  if (low && high) {
+    if (!(*low < *high)) {
+      error(value.mark, path, "low must be below high, got low " + format_number(*low) + ", high " + format_number(*high));
+      ok = false;
+    } else if (parameter.log_scale && *low <= 0) {
+      error(value.mark, path, "scale: log needs low > 0, got " + format_number(*low));
+      ok = false;
+    }
+    parameter.low = *low;
+    parameter.high = *high;
+  }
+  return ok;
 }
 
 std::optional<ParamSet> Validator::defaults_of(const std::vector<ParamSchema>& schemas) const {
@@ -1466,6 +1578,16 @@ ExperimentSpec load_experiment(const std::string& path, const SchemaCatalog& cat
   return load_experiment_text(text, path, std::filesystem::path(path).parent_path().string(), catalog, overrides);
 }
 
+static std::string range_value(const SweepParameter& p, double u) {
+  const double x = p.log_scale ? std::exp(std::log(p.low) + u * (std::log(p.high) - std::log(p.low)))
+                               : p.low + u * (p.high - p.low);
+  if (p.integer) return std::to_string(std::llround(std::clamp(x, p.low, p.high)));
+  // 15 significant digits: 0.02 + 0.5 · 0.1 is written 0.07, not 0.06999999999999999.
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", std::clamp(x, p.low, p.high));
+  return format_number(std::strtod(text, nullptr));
+}
+
 std::vector<SweepPoint> expand_sweep(const SweepSpec& sweep) {
   const auto& params = sweep.parameters;
   const auto assignment = [](const SweepParameter& p, std::size_t i) {
@@ -1484,6 +1606,20 @@ std::vector<SweepPoint> expand_sweep(const SweepSpec& sweep) {
         CASCADE_ASSERT(p.values.size() == n, "zip sweep with lists of unequal length");
         point.assignments.push_back(assignment(p, i));
       }
+      points.push_back(std::move(point));
+    }
+    return points;
+  }
+  if (is_range_design(sweep.design)) {
+    const auto n = static_cast<std::size_t>(sweep.points);
+    const std::size_t d = params.size();
+    const auto unit = sweep.design == "sobol"    ? sobol_points(n, d)
+                      : sweep.design == "lhs"    ? lhs_points(n, d, sweep.seed)
+                                                 : random_points(n, d, sweep.seed);
+    points.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      SweepPoint point{static_cast<std::uint32_t>(i), {}};
+      for (std::size_t k = 0; k < d; ++k) point.assignments.push_back(Override{params[k].path, range_value(params[k], unit[i][k]), "sweep"});
       points.push_back(std::move(point));
     }
     return points;

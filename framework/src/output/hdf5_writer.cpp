@@ -545,6 +545,11 @@ struct Hdf5Writer::Impl {
   std::size_t next_recorded = 0;  // index into layout.recorded_runs
   PointValues point;
   std::vector<AggregateRow> aggregates;
+  // /points/protocol_insolvency: per protocol, the index of its "bad_debt" final metric (or -1),
+  // the point's runs with that metric > 0, and the finished rows [point][protocol].
+  std::vector<long> insolvency_metric;
+  std::vector<std::uint32_t> point_insolvent;
+  std::vector<double> insolvency_rows;
   bool closed = false;
 
   void open();
@@ -723,6 +728,13 @@ void Hdf5Writer::Impl::close() {
   string_array_attribute(pm, "metrics", layout.final_metric_names);
   write_rows_at(pm, point_metrics_mem, point_metrics.data(), n_point_rows, 0);
   pm.close();
+  {
+    const hsize_t dims[2] = {layout.n_points, layout.protocol_names.size()};
+    H5::DataSet pi = file.createDataSet("/points/protocol_insolvency", H5::PredType::IEEE_F64LE, H5::DataSpace(2, dims),
+                                        dataset_plist(2, nullptr, false));
+    if (!insolvency_rows.empty()) pi.write(insolvency_rows.data(), H5::PredType::NATIVE_DOUBLE);
+    string_array_attribute(pi, "protocols", layout.protocol_names);
+  }
   run_metrics.close();
   file.flush(H5F_SCOPE_GLOBAL);
   for (auto& d : series) d.close();
@@ -742,6 +754,11 @@ Hdf5Writer::Hdf5Writer(const std::string& path, const OutputLayout& layout) : im
   impl_->aggregates.reserve(layout.n_points);
   impl_->point_metric_sum.assign(layout.final_metric_names.size(), 0.0);
   impl_->point_metric_n.assign(layout.final_metric_names.size(), 0);
+  for (const auto& protocol : layout.protocol_names) {
+    const auto it = std::find(layout.final_metric_names.begin(), layout.final_metric_names.end(), protocol + ".bad_debt");
+    impl_->insolvency_metric.push_back(it == layout.final_metric_names.end() ? -1 : it - layout.final_metric_names.begin());
+  }
+  impl_->point_insolvent.assign(layout.protocol_names.size(), 0);
   const ErrorCapture capture;
   try {
     impl_->open();
@@ -823,8 +840,17 @@ void Hdf5Writer::write(const RunResult& result) {
       w.point_metric_sum[i] += result.final_metrics[i];
       ++w.point_metric_n[i];
     }
+    for (std::size_t k = 0; k < w.insolvency_metric.size(); ++k) {
+      const long m = w.insolvency_metric[k];
+      if (m >= 0 && !result.final_metrics.empty() && result.final_metrics[static_cast<std::size_t>(m)] > 0) ++w.point_insolvent[k];
+    }
   }
   if (s.replica + 1 == l.replicas) {
+    const std::uint32_t ok_runs = w.point.n_runs - w.point.n_failed;
+    for (std::size_t k = 0; k < w.insolvency_metric.size(); ++k) {
+      w.insolvency_rows.push_back(w.insolvency_metric[k] < 0 || ok_runs == 0 ? nan : static_cast<double>(w.point_insolvent[k]) / ok_runs);
+    }
+    std::fill(w.point_insolvent.begin(), w.point_insolvent.end(), 0u);
     w.aggregates.push_back(aggregate(s.point_id, w.point));
     w.point.clear();
     const std::size_t n = l.final_metric_names.size();

@@ -842,7 +842,7 @@ TEST_CASE("sweep diagnostics") {
             50, 5, "sweep.parameters.experiment.seed", "zip needs lists of equal length");
   check_one(kBase + "sweep:\n  design: none\n  parameters:\n    venues.amm.fee: [0.1]\n", 47, 11, "sweep.design",
             "design 'none' takes no parameters");
-  check_one(kBase + "sweep:\n  design: lhs\n", 47, 11, "sweep.design", "design 'lhs' is not supported yet");
+  check_one(kBase + "sweep:\n  design: lhs\n  points: 5\n", 47, 11, "sweep.design", "design 'lhs' needs parameters");
   check_one(kBase + "sweep:\n  design: gird\n", 47, 11, "sweep.design", "unknown design 'gird'", "did you mean 'grid'?");
   check_one(kBase + "sweep:\n  desing: grid\n", 47, 3, "sweep.desing", "unknown key 'desing'", "did you mean 'design'?");
 }

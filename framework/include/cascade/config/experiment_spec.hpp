@@ -55,16 +55,25 @@ struct NetworkSpec {
   std::vector<ExposureSpec> exposures;
 };
 
-/// @brief A swept parameter: a key path and the YAML texts of its values.
+/// @brief A swept parameter: a key path and the YAML texts of its values (grid, zip) or the
+/// range it is sampled from (random, lhs, sobol).
 struct SweepParameter {
   std::string path;                 ///< e.g. "venues.uni.fee"
-  std::vector<std::string> values;  ///< each value as YAML flow text, e.g. "0.003"
+  std::vector<std::string> values;  ///< grid/zip: each value as YAML flow text, e.g. "0.003"
   Mark mark;
+  double low = 0;          ///< random/lhs/sobol: the range [low, high]
+  double high = 0;
+  bool log_scale = false;  ///< sample log(value) uniformly (`scale: log`)
+  bool integer = false;    ///< the parameter is an integer: sampled values are rounded
 };
 
 struct SweepSpec {
-  std::string design = "none";  ///< "none" (one point), "grid" (Cartesian) or "zip"
+  /// "none" (one point), "grid" (Cartesian), "zip", "random" (independent uniform draws),
+  /// "lhs" (Latin hypercube) or "sobol" (Sobol' sequence)
+  std::string design = "none";
   std::vector<SweepParameter> parameters;
+  std::int64_t points = 0;  ///< random/lhs/sobol: number of points
+  std::uint64_t seed = 0;   ///< random/lhs: sampling seed (default: the experiment seed)
 };
 
 /// @brief A whole experiment. Components appear in section order (drivers, venues, oracles,

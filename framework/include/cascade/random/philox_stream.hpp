@@ -16,6 +16,7 @@ enum class StreamPurpose : std::uint64_t {
   oracle = 4,        ///< oracle delays and noise
   venue = 5,         ///< venue-side randomness
   shock = 6,         ///< scripted or random shocks
+  sweep = 14,        ///< sampling sweep points (random and lhs designs)
   test = 15,         ///< reserved for tests
 };
 

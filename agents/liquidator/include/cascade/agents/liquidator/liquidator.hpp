@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "cascade/agents/liquidator/bot_crew.hpp"
 #include "cascade/random/distributions.hpp"
-#include "cascade/random/philox_stream.hpp"
 #include "cascade/world/component.hpp"
 
 namespace cascade::world {
@@ -38,18 +38,14 @@ class Liquidators final : public world::Component {
 
  private:
   enum Kind : std::uint32_t { notified = 0, act = 1 };
-  void schedule_action(world::World& world, std::uint32_t j);
   void act_once(world::World& world, std::uint32_t j);
 
   protocols::LendingPool* pool_ = nullptr;
   protocols::ConstantProductAmm* venue_ = nullptr;
-  std::uint32_t count_;
-  random::Distribution latency_;
+  BotCrew crew_;
   double capital_, min_profit_, gas_cost_;
   std::uint32_t max_per_action_;
   std::uint32_t first_account_ = 0;
-  std::vector<random::PhiloxStream> streams_;
-  std::vector<std::uint8_t> busy_;
   std::vector<std::uint32_t> candidates_;  // scratch, reused
   std::uint64_t liquidations_ = 0;
   std::uint64_t skipped_unprofitable_ = 0;

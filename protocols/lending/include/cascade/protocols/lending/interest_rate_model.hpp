@@ -2,6 +2,11 @@
 /// @file interest_rate_model.hpp
 /// @brief Kinked (two-slope) utilisation rate model of Aave v3 (DefaultReserveInterestRateStrategyV2).
 
+#include <string>
+
+#include "cascade/config/param_set.hpp"
+#include "cascade/config/schema.hpp"
+
 namespace cascade::protocols {
 
 /// @brief Borrow and supply rates (per year) as functions of utilisation U = debt / (cash + debt).
@@ -18,6 +23,11 @@ struct InterestRateModel {
   double borrow_rate(double utilization) const;
   double supply_rate(double utilization, double reserve_factor) const;
 };
+
+/// @brief Schema of a `rate` group {optimal, base, slope1, slope2} (defaults: Aave v3 USDC).
+config::ParamSchema rate_schema(std::string doc);
+/// @brief The model described by a validated `rate` group.
+InterestRateModel rate_from(const config::ParamSet& group);
 
 /// @brief Utilisation debt / (cash + debt); 0 for an empty pool.
 double utilization(double cash, double debt);

@@ -9,6 +9,7 @@
 
 #include "cascade/ledger/ledger.hpp"
 #include "cascade/protocols/lending/interest_rate_model.hpp"
+#include "cascade/protocols/lending/liquidation_math.hpp"
 #include "cascade/world/component.hpp"
 
 namespace cascade::world {
@@ -31,19 +32,6 @@ struct LendingParams {
   double full_close_value = 2000.0;      ///< 100 % also when collateral or debt value is below this
   double min_leftover_value = 1000.0;    ///< a partial liquidation must leave ≥ this of debt and collateral
   InterestRateModel rate;
-};
-
-/// @brief The result of a (previewed) liquidation call.
-struct LiquidationOutcome {
-  enum class Status { done, healthy, dust, no_position } status = Status::no_position;
-  double debt_repaid = 0;        ///< debt units paid by the liquidator
-  double collateral_seized = 0;  ///< collateral units leaving the position (incl. bonus and fee)
-  double bonus = 0;              ///< collateral units of bonus (liquidator's + fee)
-  double protocol_fee = 0;       ///< collateral units to the treasury
-  double bad_debt = 0;           ///< deficit booked (debt units) because collateral ran out
-  double health_before = 0;
-  /// Collateral the liquidator receives.
-  double to_liquidator() const { return collateral_seized - protocol_fee; }
 };
 
 /// @brief A lending pool (Aave v3 mechanics): suppliers' cash, variable-rate debt with a
