@@ -322,6 +322,7 @@ bool LendingMarket::has_collateral(std::uint32_t p) const {
 }
 
 double LendingMarket::deposit_collateral(world::World& world, std::uint32_t p, std::uint32_t r, double amount) {
+  touch(p);
   accrue(world.now());
   if (threshold_for(p, r) <= 0.0) return 0.0;  // not accepted as collateral
   auto& s = state_[r];
@@ -337,6 +338,7 @@ double LendingMarket::deposit_collateral(world::World& world, std::uint32_t p, s
 }
 
 double LendingMarket::borrow(world::World& world, std::uint32_t p, std::uint32_t r, double amount) {
+  touch(p);
   accrue(world.now());
   if (!reserves_[r].borrowable) return 0.0;
   if (emode_[p] && !params_.emode.member[r]) return 0.0;  // e-mode borrows only within the category
@@ -357,6 +359,7 @@ double LendingMarket::borrow(world::World& world, std::uint32_t p, std::uint32_t
 }
 
 double LendingMarket::repay(world::World& world, std::uint32_t p, std::uint32_t r, double amount) {
+  touch(p);
   accrue(world.now());
   auto& s = state_[r];
   amount = std::min({amount, debt_of(p, r), world.ledger().balance(owner_[p], reserves_[r].token)});
@@ -376,6 +379,7 @@ double LendingMarket::repay(world::World& world, std::uint32_t p, std::uint32_t 
 }
 
 double LendingMarket::withdraw_collateral(world::World& world, std::uint32_t p, std::uint32_t r, double amount) {
+  touch(p);
   accrue(world.now());
   amount = std::min(amount, collateral_[slot(p, r)]);
   if (!(amount > 0.0)) return 0.0;
@@ -490,6 +494,7 @@ LiquidationOutcome LendingMarket::liquidate(world::World& world, std::uint32_t p
   accrue(world.now());
   LiquidationOutcome out = preview_liquidation(p, d, c, debt_to_cover);
   if (out.status != LiquidationOutcome::Status::done) return out;
+  touch(p);
   auto& ledger = world.ledger();
   auto& sd_state = state_[d];
   ledger.transfer(liquidator, market_account_, reserves_[d].token, out.debt_repaid);
@@ -547,6 +552,7 @@ LiquidationOutcome LendingMarket::absorb(world::World& world, std::uint32_t p, s
   accrue(world.now());
   LiquidationOutcome out;
   if (params_.model != LendingModel::compound_v3 || p >= owner_.size()) return out;
+  touch(p);
   out.health_before = health_factor(p);
   if (!(out.health_before < 1.0)) {
     out.status = LiquidationOutcome::Status::healthy;
@@ -643,8 +649,8 @@ void LendingMarket::scan_prices() const {
   }
 }
 
-bool LendingMarket::scanned_liquidatable(std::uint32_t p) const {
-  // HF < 1 ⇔ Σ c·P·LT < Σ d·P, without a division.
+std::pair<double, double> LendingMarket::scanned_values(std::uint32_t p) const {
+  // (Σ c·P·LT, Σ d·P) with the factors of scan_prices(); HF < 1 ⇔ first < second, no division.
   const std::size_t k = reserves_.size();
   const double* c = &collateral_[p * k];
   const double* sd = &scaled_debt_[p * k];
@@ -654,19 +660,69 @@ bool LendingMarket::scanned_liquidatable(std::uint32_t p) const {
     weighted += c[r] * (emode && params_.emode.member[r] ? scan_[k + r] : scan_[r]);
     debt += sd[r] * scan_[2 * k + r];
   }
-  return debt > 0.0 && weighted < debt;
+  return {weighted, debt};
+}
+
+void LendingMarket::touch(std::uint32_t p) {
+  if (!watch_valid_) return;
+  if (watched_.size() <= p) watched_.resize(std::size_t{p} + 1, 0);
+  if (!watched_[p]) {
+    watched_[p] = 1;
+    watch_.push_back(p);
+  }
+}
+
+void LendingMarket::refresh_watch() const {
+  // The watch list holds every position that could be liquidatable: those within kWatchMargin of
+  // HF 1 at the last full scan, plus those changed since. It stays complete while the oracle
+  // prices are those of the scan and no debt index has grown by kWatchMargin (a position
+  // outside had Σ c·P·LT ≥ (1 + margin)·debt). Otherwise the whole book is scanned again — once
+  // per oracle update, not once per liquidator action.
+  const std::size_t k = reserves_.size();
+  bool stale = !watch_valid_;
+  for (std::uint32_t r = 0; r < k && !stale; ++r)
+    stale = price(r) != watch_price_[r] || state_[r].borrow_index > watch_index_[r] * (1.0 + kWatchMargin);
+  if (!stale) return;
+  watch_price_.resize(k);
+  watch_index_.resize(k);
+  for (std::uint32_t r = 0; r < k; ++r) {
+    watch_price_[r] = price(r);
+    watch_index_[r] = state_[r].borrow_index;
+  }
+  watch_.clear();
+  watched_.assign(owner_.size(), 0);
+  for (std::uint32_t p = 0; p < owner_.size(); ++p) {
+    const auto [weighted, debt] = scanned_values(p);
+    if (debt > 0.0 && weighted < debt * (1.0 + kWatchMargin)) {
+      watched_[p] = 1;
+      watch_.push_back(p);
+    }
+  }
+  watch_valid_ = true;
+  ++full_scans_;
 }
 
 void LendingMarket::liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const {
   scan_prices();
-  for (std::uint32_t p = 0; p < owner_.size() && out.size() < max; ++p)
-    if (scanned_liquidatable(p)) out.push_back(p);
+  refresh_watch();
+  const std::size_t first = out.size();
+  for (const std::uint32_t p : watch_) {
+    const auto [weighted, debt] = scanned_values(p);
+    if (debt > 0.0 && weighted < debt) out.push_back(p);
+  }
+  // Position order, as a scan would give (the watch list is in order unless positions changed since)
+  if (!std::is_sorted(out.begin() + static_cast<std::ptrdiff_t>(first), out.end()))
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+  if (out.size() - first > max) out.resize(first + max);
 }
 
 bool LendingMarket::any_liquidatable() const {
   scan_prices();
-  for (std::uint32_t p = 0; p < owner_.size(); ++p)
-    if (scanned_liquidatable(p)) return true;
+  refresh_watch();
+  for (const std::uint32_t p : watch_) {
+    const auto [weighted, debt] = scanned_values(p);
+    if (debt > 0.0 && weighted < debt) return true;
+  }
   return false;
 }
 

@@ -492,3 +492,29 @@ TEST_CASE("Compound v2: 50 % close factor at any HF, 8 % incentive, 2.8 % seize 
     f.audit();
   }
 }
+
+TEST_CASE("liquidation watch list: interest alone can push a position under HF 1") {
+  // 10 ETH, 16,000 USDC; ETH at 1931.5663 gives HF = 10·P·0.83/16000 = 1.002, outside the 0.1 %
+  // watch margin. A flat 50 %/year rate: the index grows by 1 + 0.5·t/T (Aave's expansion adds
+  // < 1e-5 here). After 8.76 h (t/T = 0.001) HF = 1.002/1.0005 = 1.0015: no rescan is needed and
+  // the position is safe. After 43.8 h more (index 1.003 in total) HF = 1.002/1.003 < 1: the
+  // index has outgrown the margin, the book is scanned again and the position is found.
+  std::string market = aave_market(kAavePerAsset);
+  replace(market, "rate: {optimal: 0.9, base: 0, slope1: 0, slope2: 0}", "rate: {optimal: 0.9, base: 0.5, slope1: 0, slope2: 0}");
+  const double price = 1.002 * 16000.0 / 8.3;
+  Market f(world_yaml(market, price));
+  const auto p = f.open(f.alice, 10.0);
+  f.m.borrow(f.world, p, f.usdc, 16000.0);
+  f.crash();
+  REQUIRE(f.m.health_factor(p) == doctest::Approx(1.002).epsilon(1e-6));
+  CHECK_FALSE(f.m.any_liquidatable());
+  const auto scans = f.m.full_scans();
+  f.m.accrue(2 * kMinute + static_cast<Time>(0.001 * 365 * kDay));
+  CHECK(f.m.health_factor(p) > 1.0);
+  CHECK_FALSE(f.m.any_liquidatable());
+  CHECK(f.m.full_scans() == scans);  // prices unchanged, index within the margin: the watch list holds
+  f.m.accrue(2 * kMinute + static_cast<Time>(0.006 * 365 * kDay));
+  CHECK(f.m.health_factor(p) < 1.0);
+  CHECK(f.m.any_liquidatable());
+  CHECK(f.m.full_scans() == scans + 1);
+}

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cascade/ledger/ledger.hpp"
@@ -76,7 +77,7 @@ struct ReserveState {
   double deficit = 0;              ///< Aave v3.3 deficit (debt written off)
   double collateral = 0;           ///< Σ collateral deposited in positions
   double inventory = 0;            ///< Comet: collateral absorbed, held for buyCollateral
-  double debt(void) const { return scaled_debt * borrow_index; }
+  double debt() const { return scaled_debt * borrow_index; }
   double supplier_claims() const { return scaled_supply * liquidity_index; }
 };
 
@@ -100,6 +101,8 @@ struct ReserveState {
 /// @endcode
 class LendingMarket final : public world::Component {
  public:
+  /// @throws config::ConfigError (exit 2, with the key path) when the reserves, oracles, per-asset
+  /// maps, e-mode or Comet settings are inconsistent.
   LendingMarket(const config::ComponentSpec& spec, world::World& world);
 
   const MarketParams& params() const { return params_; }
@@ -145,7 +148,7 @@ class LendingMarket final : public world::Component {
   double ltv_for(std::uint32_t p, std::uint32_t r) const;
   double threshold_for(std::uint32_t p, std::uint32_t r) const;
   double bonus_for(std::uint32_t p, std::uint32_t r) const;
-  /// Σ collateral·price·LT, Σ collateral·price·LTV, Σ debt·price (numeraire).
+  /// Σ collateral·price·LT, Σ collateral·price·LTV, Σ collateral·price and Σ debt·price (numeraire).
   struct Values {
     double weighted_collateral = 0, borrowing_power = 0, collateral = 0, debt = 0;
   };
@@ -171,10 +174,13 @@ class LendingMarket final : public world::Component {
   /// discount; refused (returns 0) while reserves ≥ target. @return collateral units bought.
   double buy_collateral(world::World& world, ledger::AccountId buyer, std::uint32_t r, double base_amount);
 
-  /// @brief Appends up to `max` positions with HF < 1, in position order (a scan of the book:
-  /// with several prices no single sort order exists).
+  /// @brief Appends up to `max` positions with HF < 1, in position order. With several prices no
+  /// single sort order exists, so the book is scanned once per oracle update and the positions
+  /// within 0.1 % of HF 1 (and those changed since) are watched until the next one.
   void liquidatable(std::vector<std::uint32_t>& out, std::size_t max) const;
   bool any_liquidatable() const;
+  /// Full scans of the book so far (one per oracle update that a query follows).
+  std::uint64_t full_scans() const { return full_scans_; }
   void subscribe_liquidations(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
   /// @brief `listener` receives Event{kind} (class `cls`) after every oracle update the market sees.
   void subscribe_price_updates(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls);
@@ -198,7 +204,10 @@ class LendingMarket final : public world::Component {
   bool has_collateral(std::uint32_t p) const;
   void book_deficit(std::uint32_t p, LiquidationOutcome& out);
   void scan_prices() const;
-  bool scanned_liquidatable(std::uint32_t p) const;
+  std::pair<double, double> scanned_values(std::uint32_t p) const;
+  void touch(std::uint32_t p);
+  void refresh_watch() const;
+  static constexpr double kWatchMargin = 1e-3;
   void record(world::World& world, std::uint32_t p, std::uint32_t coll, std::uint32_t liquidator_index, const LiquidationOutcome& out);
 
   MarketParams params_;
@@ -230,6 +239,12 @@ class LendingMarket final : public world::Component {
   std::vector<Listener> price_listeners_;
   mutable std::vector<double> sum_collateral_, sum_scaled_;  // audit scratch
   mutable std::vector<double> scan_;                         // per-reserve factors of one liquidation scan
+  // Positions that may be liquidatable (see refresh_watch); rebuilt by a full scan of the book.
+  mutable std::vector<std::uint32_t> watch_;
+  mutable std::vector<std::uint8_t> watched_;
+  mutable std::vector<double> watch_price_, watch_index_;
+  mutable bool watch_valid_ = false;
+  mutable std::uint64_t full_scans_ = 0;
 };
 
 /// @brief Aave v3 MathUtils.calculateCompoundedInterest: the binomial expansion of
