@@ -104,7 +104,7 @@ void register_amm_arbitrageur(world::Registry& registry) {
   s.section = config::Section::agents;
   s.summary = "arbitrageur trading a constant-product AMM toward a reference price";
   s.source = "CEX–DEX arbitrage; optimal trade from the x·y = k marginal price with fee";
-  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "AMM traded"));
+  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "AMM traded").edge(graph::EdgeKind::trades_on));
   s.params.push_back(ParamSchema::reference("reference", config::RefKind::price_source, "outside price (usually the driver)"));
   s.params.push_back(ParamSchema::duration("reaction", "delay between a price move and the trade").with_default(config::Duration{12 * kSecond}));
   s.params.push_back(ParamSchema::number("max_trade", "numeraire", "largest trade per action").range(0, 1e15, true).with_default(1e7));

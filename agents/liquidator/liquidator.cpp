@@ -99,7 +99,8 @@ void register_liquidator(world::Registry& registry) {
   s.summary = "competing liquidation bots that sell seized collateral on a venue";
   s.source = "Aave liquidationCall keepers with flash-swap sales (profit = sale proceeds − repay − gas)";
   s.params.push_back(ParamSchema::reference("protocol", config::RefKind::protocol, "lending pool watched"));
-  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "constant-product AMM where collateral is sold"));
+  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "constant-product AMM where collateral is sold")
+                          .edge(graph::EdgeKind::liquidates_on));
   add_bot_params(s, "debt-asset capital per liquidator");
   s.metrics = {{"liquidations", "count", "liquidations executed"},
                {"profit", "numeraire", "cumulative profit after gas"},

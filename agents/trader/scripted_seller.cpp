@@ -24,6 +24,7 @@ void ScriptedSeller::start(world::World& world) {
 }
 
 void ScriptedSeller::handle(const engine::Event&, world::World& world) {
+  world.signal(*this, graph::SignalKind::shock, amount_);  // the dependency graph's shock origin
   world.ledger().mint(wallet_, venue_->base_token(), amount_);
   proceeds_ += venue_->sell_base(world, wallet_, amount_);
 }
@@ -37,7 +38,8 @@ void register_scripted_seller(world::Registry& registry) {
   s.section = config::Section::agents;
   s.summary = "sells a fixed amount of a venue's base asset at a fixed time (a whale dump)";
   s.source = "stress-test shock";
-  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "constant-product AMM to sell into"));
+  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "constant-product AMM to sell into")
+                       .edge(graph::EdgeKind::liquidates_on));
   s.params.push_back(ParamSchema::duration("at", "time of the sale"));
   s.params.push_back(ParamSchema::number("amount", "base units", "amount sold").range(0, 1e15, true));
   s.metrics = {{"proceeds", "quote units", "quote received"}};

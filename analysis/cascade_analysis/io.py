@@ -117,6 +117,29 @@ def liquidations(source: PathOrFile) -> pd.DataFrame:
         return frame
 
 
+def nodes(source: PathOrFile) -> pd.DataFrame:
+    """``/runs/nodes``: one row per (run, dependency-graph node), plus a ``name`` column."""
+    with _opened(source) as f:
+        if "/runs/nodes" not in f:
+            return pd.DataFrame(columns=["run_index", "node", "name", "hops", "impacted", "insolvent"])
+        ds = f["/runs/nodes"]
+        frame = _decode_frame(ds[()])
+        names = np.array([_text(n) for n in ds.attrs.get("nodes", [])], dtype=object)
+        frame["name"] = names[frame["node"].to_numpy(dtype=np.int64)] if len(frame) else []
+        return frame
+
+
+def network(source: PathOrFile) -> dict:
+    """``/network``: ``{"nodes", "edges", "cycles"}`` DataFrames (edges gain from_name/to_name)."""
+    with _opened(source) as f:
+        out = {key: _decode_frame(f["/network/" + key][()]) for key in ("nodes", "edges", "cycles")}
+    names = out["nodes"]["name"].to_numpy(dtype=object)
+    if len(out["edges"]):
+        out["edges"]["from_name"] = names[out["edges"]["from"].to_numpy(dtype=np.int64)]
+        out["edges"]["to_name"] = names[out["edges"]["to"].to_numpy(dtype=np.int64)]
+    return out
+
+
 def aggregates(source: PathOrFile) -> pd.DataFrame:
     """``/points/aggregates``: one row per sweep point (statistics of bad debt etc.)."""
     return _table(source, "/points/aggregates")

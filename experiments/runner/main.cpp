@@ -10,6 +10,7 @@
 #include "cascade/output/run_journal.hpp"
 #include "cascade/runner/ensemble_runner.hpp"
 #include "cascade/runner/mpi_session.hpp"
+#include "graph_command.hpp"
 #include "register_all.hpp"
 
 namespace {
@@ -176,6 +177,12 @@ int main(int argc, char** argv) {
   merge->add_option("shards", shard_files, "shard files, any order")->required();
   merge->add_option("-o,--output", output, "output HDF5 file")->required();
 
+  std::string dot_path;
+  auto* graph = app.add_subcommand("graph", "print an experiment's dependency graph: nodes, edges, cycles, layers, centrality");
+  graph->add_option("file", file, "experiment YAML")->required();
+  graph->add_option("--set", sets, "override a key (repeatable)");
+  graph->add_option("--dot", dot_path, "also write Graphviz to this file ('-': print only the Graphviz text)");
+
   auto* list = app.add_subcommand("list", "list the component types");
   std::string type;
   auto* describe = app.add_subcommand("describe", "print a component type's parameters and metrics");
@@ -220,6 +227,10 @@ int main(int argc, char** argv) {
     }
     const std::uint64_t size_limit = cascade::runner::parse_size(max_output);
     const auto overrides = parse_overrides(sets, replicas, seed);
+    if (*graph) {
+      cascade::graph_command(file, registry, overrides, dot_path);
+      return kExitOk;
+    }
     const auto plan = cascade::runner::make_plan(file, registry, overrides, audit);
     const std::uint64_t n_runs = plan.points.size() * static_cast<std::uint64_t>(plan.base.replicas);
     if (*validate) {
@@ -257,6 +268,7 @@ int main(int argc, char** argv) {
         std::printf("resumed: %llu of %llu run(s) taken from the journal\n",
                     static_cast<unsigned long long>(report.n_resumed), static_cast<unsigned long long>(report.n_runs));
       print_summary(plan, report);
+      cascade::print_cascade_summary(plan, report);
       std::printf("wrote %s\n", output.c_str());
     } else if (report.n_failed > 0) {
       for (const auto& e : report.first_errors) std::fprintf(stderr, "%s\n", e.c_str());

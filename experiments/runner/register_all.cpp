@@ -32,6 +32,7 @@
 #include "cascade/protocols/perp/perp_market.hpp"
 
 // dependency graph and creditors (issue 5)
+#include "cascade/agents/creditor/creditor.hpp"
 
 // balance-sheet networks (issue 5)
 #include "cascade/protocols/network/interbank_network.hpp"
@@ -76,6 +77,7 @@ void register_all(world::Registry& registry) {
   agents::register_perp_trader(registry);
 
   // dependency graph and creditors (issue 5)
+  agents::register_creditor(registry);
 
   // balance-sheet networks (issue 5)
   protocols::register_interbank_network(registry);

@@ -259,6 +259,7 @@ LiquidationOutcome LendingPool::liquidate(world::World& world, std::uint32_t p, 
     // Aave v3.3: the remaining debt is burned and booked as the reserve's deficit.
     out.bad_debt = scaled_debt_[p] * borrow_index_;
     deficit_ += out.bad_debt;
+    signal_deficit(world);
     total_scaled_debt_ -= scaled_debt_[p];
     scaled_debt_[p] = 0.0;
   } else if (scaled_debt_[p] * borrow_index_ < 1e-9) {
@@ -285,6 +286,14 @@ LiquidationOutcome LendingPool::liquidate(world::World& world, std::uint32_t p, 
   r.bad_debt = out.bad_debt;
   world.record_liquidation(r);
   return out;
+}
+
+void LendingPool::signal_deficit(world::World& world) const {
+  // Dependency graph: suppliers would bear deficit / their claims if it were socialised; the
+  // pool is insolvent once the deficit exceeds the treasury's claims (its reserves).
+  const double loss = supplier_claims_ > 0.0 ? std::min(1.0, deficit_ / supplier_claims_) : 1.0;
+  world.signal(*this, graph::SignalKind::bad_debt, deficit_, loss);
+  if (deficit_ > treasury_claims_) world.signal_insolvent(*this, loss);
 }
 
 void LendingPool::subscribe_liquidations(world::ComponentId listener, std::uint32_t kind, engine::EventClass cls) {
@@ -376,9 +385,12 @@ void register_lending_pool(world::Registry& registry) {
   s.summary = "Aave-v3-style pool: one collateral, one debt asset, kinked rates, health factor, liquidations";
   s.source = "Aave v3 GenericLogic / LiquidationLogic (v3.3 close factor and deficit), "
              "DefaultReserveInterestRateStrategyV2; defaults: Ethereum WETH/USDC";
-  s.params.push_back(ParamSchema::reference("oracle", RefKind::oracle, "oracle pricing the collateral"));
-  s.params.push_back(ParamSchema::reference("liquidation_venue", RefKind::venue, "venue where liquidators sell seized collateral"));
-  s.params.push_back(ParamSchema::reference("collateral", RefKind::asset, "collateral asset"));
+  s.params.push_back(ParamSchema::reference("oracle", RefKind::oracle, "oracle pricing the collateral")
+                          .edge(graph::EdgeKind::priced_by));
+  s.params.push_back(ParamSchema::reference("liquidation_venue", RefKind::venue, "venue where liquidators sell seized collateral")
+                          .edge(graph::EdgeKind::liquidates_on));
+  s.params.push_back(ParamSchema::reference("collateral", RefKind::asset, "collateral asset")
+                          .edge(graph::EdgeKind::collateral_in));
   s.params.push_back(ParamSchema::reference("debt", RefKind::asset, "borrowed asset (the numeraire)"));
   s.params.push_back(ParamSchema::number("ltv", "fraction", "loan-to-value limit at origination").range(0, 1, true, true).with_default(0.805));
   s.params.push_back(ParamSchema::number("liquidation_threshold", "fraction", "LT in HF = collateral·price·LT / debt")

@@ -75,7 +75,8 @@ void register_deviation_heartbeat_oracle(world::Registry& registry) {
   s.section = config::Section::oracles;
   s.summary = "Chainlink-style feed: new round on a deviation or a heartbeat, landing after a delay";
   s.source = "Chainlink OCR data feeds (ETH/USD mainnet: deviation 0.5 %, heartbeat 3600 s)";
-  s.params.push_back(ParamSchema::reference("source", config::RefKind::price_source, "driver, venue or oracle observed"));
+  s.params.push_back(ParamSchema::reference("source", config::RefKind::price_source, "driver, venue or oracle observed")
+                          .edge(graph::EdgeKind::priced_by));
   s.params.push_back(ParamSchema::number("deviation", "fraction", "relative move that triggers a round").range(0, 1, true).with_default(0.005));
   s.params.push_back(ParamSchema::duration("heartbeat", "maximum time between rounds").range(1e-6, 1e9).with_default(config::Duration{kHour}));
   s.params.push_back(ParamSchema::duration("delay", "trigger-to-publication (inclusion) delay").with_default(config::Duration{0}));

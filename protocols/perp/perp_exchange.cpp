@@ -569,7 +569,7 @@ std::vector<std::uint32_t> PerpExchange::adl_ranking(std::size_t m, int bankrupt
   return out;
 }
 
-void PerpExchange::deleverage(world::World&, std::size_t m, double quantity, double price) {
+void PerpExchange::deleverage(world::World& world, std::size_t m, double quantity, double price) {
   ++adl_events_;
   double remaining = std::fabs(quantity);
   const double side = sign(quantity);  // the engine's side
@@ -582,6 +582,7 @@ void PerpExchange::deleverage(world::World&, std::size_t m, double quantity, dou
     adl_closed_profit_ += std::max(0.0, realised);
     adl_closed_notional_ += take * price;
     ++adl_count_;
+    adl_log_.push_back({to_seconds(world.now()), static_cast<std::uint32_t>(m), a, side * take, price, realised, adl_score_of(a, m)});  // score before the close
     apply_fill(a, m, side * take, price);
     apply_fill(engine_, m, -side * take, price);
     remaining -= take;

@@ -4,6 +4,7 @@
 // the insurance fund and the positions' books are checked after every event.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "cascade/protocols/orderbook/limit_order_book.hpp"
@@ -166,6 +167,13 @@ TEST_CASE("an empty insurance fund auto-deleverages the most profitable short at
   CHECK(f.ex.liquidations() == 1);
   CHECK(f.ex.adl_count() == 1);
   CHECK(f.ex.adl_closed_profit() == doctest::Approx(1'000.0));
+  REQUIRE(f.ex.adl_log().size() == 1);
+  CHECK(f.ex.adl_log()[0].account == shorter);
+  CHECK(f.ex.adl_log()[0].quantity == doctest::Approx(1.0));  // the short bought back 1 BTC
+  CHECK(f.ex.adl_log()[0].price == doctest::Approx(49'000.0));
+  CHECK(f.ex.adl_log()[0].time_s == doctest::Approx(60.0));
+  // ranked at the mark 48,500: PnL% = 1,500/50,000 = 3 %, equity 6,500, lev 48,500/6,500 ⇒ 0.22385
+  CHECK(f.ex.adl_log()[0].score == doctest::Approx(0.03 * 48'500 / 6'500).epsilon(1e-9));
   CHECK(f.ex.position_size(shorter, kBtc) == 0.0);
   CHECK(f.ex.collateral(shorter) == doctest::Approx(6'000.0));  // margin 5,000 + 1,000 realised
   CHECK(f.ex.insurance_fund() == doctest::Approx(0.0));
@@ -360,4 +368,21 @@ TEST_CASE("a market order walks the perp book and a circuit breaker halts tradin
   f.world.advance_to(17 * kMinute);
   CHECK_FALSE(f.ex.market(kBtc).halted(f.world.now()));
   CHECK_FALSE(f.ex.market_order(f.world, a, kBtc, -0.5).rejected);
+}
+
+TEST_CASE("volatility-scaled margin tightens maintenance after a sharp move") {
+  Options o;
+  o.btc_drop = 0.02;  // 50,000 → 49,000 in one 1-minute step
+  o.market_extra = "volatility_margin: {reference_volatility: 0.01, max_scale: 10, time_constant: 10m}";
+  Fixture f(o);
+  const auto a = f.account(MarginMode::cross, 5'000);
+  REQUIRE(f.ex.open_at(a, kBtc, 1.0, 50'000));
+  CHECK(f.ex.maintenance(a, kBtc) == doctest::Approx(200.0));  // σ starts at the reference: scale 1
+  f.world.advance_to(kMinute);
+  // σ² = e^(−60/600)·0.01² + (1 − e^(−0.1))·ln(0.98)²·3600/60 ⇒ σ = 0.049203 per √h, scale 4.9203;
+  // MM = 49,000 · 0.4 % · 4.9203 = 964.38
+  const double w = std::exp(-0.1);
+  const double sigma = std::sqrt(w * 1e-4 + (1 - w) * std::log(0.98) * std::log(0.98) * 60.0);
+  CHECK(sigma == doctest::Approx(0.049203).epsilon(1e-4));
+  CHECK(f.ex.maintenance(a, kBtc) == doctest::Approx(196.0 * sigma / 0.01).epsilon(1e-9));
 }

@@ -101,6 +101,7 @@ std::string ExperimentSpec::normalized_yaml() const {
     out << YAML::Key << a.name << YAML::Value << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "decimals" << YAML::Value << std::to_string(a.decimals);
     out << YAML::Key << "numeraire" << YAML::Value << (a.numeraire ? "true" : "false");
+    if (!a.issuer.empty()) out << YAML::Key << "issuer" << YAML::Value << a.issuer;
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
@@ -137,6 +138,24 @@ std::string ExperimentSpec::normalized_yaml() const {
   out << YAML::Key << "events" << YAML::Value;
   emit_value(out, outputs.liquidation_events ? StringList{"liquidations"} : StringList{});
   out << YAML::EndMap;
+
+  if (network.present) {
+    out << YAML::Key << "network" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "shock_origin" << YAML::Value << network.shock_origin;
+    out << YAML::Key << "signal_threshold" << YAML::Value << detail::format_number(network.signal_threshold);
+    out << YAML::Key << "latency" << YAML::Value << format_duration(network.latency);
+    out << YAML::Key << "exposures" << YAML::Value << YAML::BeginSeq;
+    for (const auto& e : network.exposures) {
+      out << YAML::Flow << YAML::BeginMap;
+      out << YAML::Key << "holder" << YAML::Value << e.holder;
+      out << YAML::Key << "debtor" << YAML::Value << e.debtor;
+      out << YAML::Key << "weight" << YAML::Value << detail::format_number(e.weight);
+      out << YAML::Key << "latency" << YAML::Value << format_duration(e.latency < 0 ? network.latency : e.latency);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::EndMap;
+  }
 
   out << YAML::Key << "sweep" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "design" << YAML::Value << sweep.design;

@@ -181,6 +181,8 @@ const std::vector<ParamSchema>& asset_schema() {
     std::vector<ParamSchema> s;
     s.push_back(ParamSchema::integer("decimals", "", "token decimals").range(0, 36).with_default(18));
     s.push_back(ParamSchema::boolean("numeraire", "the unit of account").with_default(false));
+    s.push_back(ParamSchema::string("issuer", "component that issues the token (dependency-graph edge 'issues')")
+                    .with_default(std::string{}));
     return s;
   }();
   return schema;
@@ -205,9 +207,38 @@ const std::vector<ParamSchema>& outputs_schema() {
   return schema;
 }
 
+const std::vector<ParamSchema>& network_schema() {
+  static const std::vector<ParamSchema> schema = [] {
+    std::vector<ParamSchema> s;
+    s.push_back(ParamSchema::string("shock_origin", "node hop distances count from (default: the first impacted node)")
+                    .with_default(std::string{}));
+    s.push_back(ParamSchema::number("signal_threshold", "fraction", "relative change of an observable that is an impact")
+                    .range(0, 1, true, false)
+                    .with_default(0.05));
+    s.push_back(ParamSchema::duration("latency", "default signal delay along an edge").range(0, kInf).with_default(Duration{0}));
+    return s;
+  }();
+  return schema;
+}
+
+const std::vector<ParamSchema>& exposure_schema() {
+  static const std::vector<ParamSchema> schema = [] {
+    std::vector<ParamSchema> s;
+    s.push_back(ParamSchema::string("holder", "component that holds the claim"));
+    s.push_back(ParamSchema::string("debtor", "component the claim is on"));
+    s.push_back(ParamSchema::number("weight", "numeraire", "face value of the claim").range(0, kInf).with_default(1.0));
+    s.push_back(ParamSchema::duration("latency", "signal delay along this edge (default network.latency)")
+                    .range(0, kInf)
+                    .with_default(Duration{-1}));
+    return s;
+  }();
+  return schema;
+}
+
 const std::vector<std::string>& top_level_keys() {
   static const std::vector<std::string> keys{"experiment", "assets",  "drivers", "venues", "oracles",
-                                             "protocols",  "agents",  "shocks",  "outputs", "sweep"};
+                                             "protocols",  "agents",  "shocks",  "outputs", "sweep",
+                                             "network"};
   return keys;
 }
 
@@ -289,6 +320,8 @@ class Validator {
   void read_outputs(const YamlNode& root, ExperimentSpec& spec);
   void read_shocks(const YamlNode& root);
   void read_sweep(const YamlNode& root, ExperimentSpec& spec);
+  void read_network(const YamlNode& root, ExperimentSpec& spec);
+  bool check_node_name(const std::string& name, const Mark& mark, const std::string& path, bool components_only);
   bool read_sweep_range(const YamlNode& value, const std::string& path, const struct SweepTarget& target,
                         const std::string& design, SweepParameter& parameter);
 
@@ -333,6 +366,7 @@ ExperimentSpec Validator::run(const YamlNode& root) {
   read_assets(root, spec);
   collect_components(root);
   read_components(spec);
+  read_network(root, spec);
   read_outputs(root, spec);
   read_shocks(root);
   read_sweep(root, spec);
@@ -423,6 +457,7 @@ void Validator::read_assets(const YamlNode& root, ExperimentSpec& spec) {
     asset.mark = entry.key_mark;
     if (params->has("decimals")) asset.decimals = params->integer("decimals");
     if (params->has("numeraire")) asset.numeraire = params->boolean("numeraire");
+    if (params->has("issuer")) asset.issuer = params->string("issuer");
     spec.assets.push_back(asset);
     if (!asset.numeraire) continue;
     if (numeraire.empty()) {
@@ -569,6 +604,15 @@ SweepTarget Validator::resolve_sweep_path(const std::string& sweep_path, const M
     error(mark, key_path, "'" + sweep_path + "' is not a key path", "e.g. protocols.pool.liquidation_bonus");
     return {};
   }
+  if (parts[0] == "network") {
+    const ParamSchema* s = parts.size() == 2 ? find_schema(network_schema(), parts[1]) : nullptr;
+    if (!s) {
+      error(mark, key_path, "cannot sweep '" + sweep_path + "'",
+            "network.signal_threshold, network.latency and network.shock_origin can be swept");
+      return {};
+    }
+    return {true, *s};
+  }
   if (parts[0] == "experiment") {
     if (parts.size() != 2) {
       error(mark, key_path, "expected experiment.<key>, got '" + sweep_path + "'");
@@ -640,6 +684,80 @@ SweepTarget Validator::resolve_sweep_path(const std::string& sweep_path, const M
     return {};
   }
   return {};
+}
+
+bool Validator::check_node_name(const std::string& name, const Mark& mark, const std::string& path,
+                                bool components_only) {
+  if (component(name)) return true;
+  const bool is_asset = std::find(asset_names_.begin(), asset_names_.end(), name) != asset_names_.end();
+  if (is_asset && !components_only) return true;
+  std::vector<std::string> names;
+  for (const auto& c : components_) names.push_back(c.name);
+  if (!components_only) names.insert(names.end(), asset_names_.begin(), asset_names_.end());
+  error(mark, path, is_asset ? "'" + name + "' is an asset, not a component" : "no component named '" + name + "'",
+        did_you_mean(name, names));
+  return false;
+}
+
+void Validator::read_network(const YamlNode& root, ExperimentSpec& spec) {
+  // Issuers name components, which are collected after the assets: checked here.
+  for (const auto& asset : spec.assets) {
+    if (asset.issuer.empty()) continue;
+    const YamlNode* assets = root.find("assets");
+    const YamlNode* entry = assets ? assets->find(asset.name) : nullptr;
+    const YamlNode* issuer = entry ? entry->find("issuer") : nullptr;
+    check_node_name(asset.issuer, issuer ? issuer->mark : asset.mark, "assets." + asset.name + ".issuer", true);
+  }
+  const YamlNode* node = root.find("network");
+  if (!node || node->is_null()) return;
+  spec.network.present = true;
+  if (!node->is_mapping()) {
+    error(node->mark, "network", "expected a mapping, got " + node->describe(),
+          "e.g. network: {shock_origin: eth_ref, exposures: [{holder: fund, debtor: aave, weight: 1e6}]}");
+    return;
+  }
+  std::vector<ParamSchema> schema = network_schema();
+  schema.push_back(ParamSchema::string_list("exposures", "explicit claims {holder, debtor, weight, latency}")
+                       .with_default(StringList{}));
+  // exposures is a list of mappings: validated item by item below, not as a string list.
+  YamlNode without_exposures = *node;
+  std::erase_if(without_exposures.entries, [](const YamlEntry& e) { return e.key == "exposures"; });
+  const auto params = params_of(schema, without_exposures, "network", "section network");
+  if (params) {
+    spec.network.shock_origin = params->string("shock_origin");
+    spec.network.signal_threshold = params->number("signal_threshold");
+    spec.network.latency = params->duration("latency");
+    if (!spec.network.shock_origin.empty()) {
+      const YamlNode* origin = node->find("shock_origin");
+      check_node_name(spec.network.shock_origin, origin ? origin->mark : node->mark, "network.shock_origin", false);
+    }
+  }
+  const YamlNode* exposures = node->find("exposures");
+  if (!exposures || exposures->is_null()) return;
+  if (!exposures->is_sequence()) {
+    error(exposures->mark, "network.exposures", "expected a list of {holder, debtor, weight, latency}, got " +
+                                                   exposures->describe());
+    return;
+  }
+  for (std::size_t i = 0; i < exposures->items.size(); ++i) {
+    const YamlNode& item = exposures->items[i];
+    const std::string path = "network.exposures[" + std::to_string(i) + "]";
+    const auto e = params_of(exposure_schema(), item, path, "an exposure");
+    if (!e) continue;
+    ExposureSpec exposure;
+    exposure.holder = e->string("holder");
+    exposure.debtor = e->string("debtor");
+    exposure.weight = e->number("weight");
+    exposure.latency = e->duration("latency");
+    exposure.mark = item.mark;
+    const bool holder_ok = check_node_name(exposure.holder, item.find("holder")->mark, path + ".holder", true);
+    const bool debtor_ok = check_node_name(exposure.debtor, item.find("debtor")->mark, path + ".debtor", true);
+    if (holder_ok && debtor_ok && exposure.holder == exposure.debtor) {
+      error(item.mark, path, "'" + exposure.holder + "' holds a claim on itself");
+      continue;
+    }
+    spec.network.exposures.push_back(std::move(exposure));
+  }
 }
 
 namespace {

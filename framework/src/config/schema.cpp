@@ -155,6 +155,12 @@ ParamSchema&& ParamSchema::with_default(ParamValue v) && {
   return std::move(*this);
 }
 
+ParamSchema&& ParamSchema::edge(graph::EdgeKind kind) && {
+  CASCADE_ASSERT(type == ParamType::reference, "parameter '" + name + "': only a reference is a graph edge");
+  edge_kind = kind;
+  return std::move(*this);
+}
+
 int ComponentSchema::metric_index(const std::string& metric) const {
   for (std::size_t i = 0; i < metrics.size(); ++i) {
     if (metrics[i].name == metric) return static_cast<int>(i);

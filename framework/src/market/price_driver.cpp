@@ -9,7 +9,8 @@ namespace cascade::market {
 std::vector<config::ParamSchema> driver_common_params() {
   using config::ParamSchema;
   std::vector<ParamSchema> p;
-  p.push_back(ParamSchema::reference("asset", config::RefKind::asset, "asset whose price (in the numeraire) this driver sets"));
+  p.push_back(ParamSchema::reference("asset", config::RefKind::asset, "asset whose price (in the numeraire) this driver sets")
+                   .edge(graph::EdgeKind::prices));
   p.push_back(ParamSchema::duration("tick", "time between price updates").range(1e-6, 1e9).with_default(config::Duration{kMinute}));
   return p;
 }

@@ -16,6 +16,8 @@
 #include <utility>
 
 #include "cascade/core/error.hpp"
+#include "h5_types.hpp"
+#include "network_writer.hpp"
 
 namespace cascade::output {
 namespace {
@@ -80,18 +82,10 @@ Error hdf5_error(const std::string& context, const H5::Exception& e) {
 // Types. Memory types mirror the C++ structs; file types are packed copies, so struct padding
 // (indeterminate bytes) never reaches the file and files are reproducible byte for byte.
 
-H5::StrType vlen_string_type() {
-  H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
-  t.setCset(H5T_CSET_UTF8);
-  return t;
-}
-
-H5::CompType packed_copy(const H5::CompType& mem) {
-  H5::CompType file;
-  file.copy(mem);
-  file.pack();
-  return file;
-}
+using detail::packed_copy;
+using detail::scalar_attribute;
+using detail::string_attribute;
+using detail::vlen_string_type;
 
 H5::CompType summary_mem_type() {
   using P = H5::PredType;
@@ -113,6 +107,11 @@ H5::CompType summary_mem_type() {
   t.insertMember("n_liquidations", HOFFSET(RunSummary, n_liquidations), P::NATIVE_UINT64);
   t.insertMember("bad_debt", HOFFSET(RunSummary, bad_debt), P::NATIVE_DOUBLE);
   t.insertMember("n_events", HOFFSET(RunSummary, n_events), P::NATIVE_UINT64);
+  t.insertMember("shock_origin", HOFFSET(RunSummary, shock_origin), P::NATIVE_INT32);
+  t.insertMember("cascade_depth", HOFFSET(RunSummary, cascade_depth), P::NATIVE_INT32);
+  t.insertMember("cascade_size", HOFFSET(RunSummary, cascade_size), P::NATIVE_UINT32);
+  t.insertMember("insolvent_nodes", HOFFSET(RunSummary, insolvent_nodes), P::NATIVE_UINT32);
+  t.insertMember("time_to_first_insolvency", HOFFSET(RunSummary, time_to_first_insolvency), P::NATIVE_DOUBLE);
   t.insertMember("wall_time_s", HOFFSET(RunSummary, wall_time_s), P::NATIVE_DOUBLE);
   return t;
 }
@@ -369,11 +368,6 @@ void write_rows_at(H5::DataSet& ds, const H5::DataType& mem_type, const void* ro
   ds.write(rows, mem_type, mem_space, file_space);
 }
 
-void string_attribute(H5::H5Object& obj, const char* name, const std::string& value) {
-  const H5::StrType type = vlen_string_type();
-  H5::Attribute attr = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-  attr.write(type, value);
-}
 
 void string_array_attribute(H5::H5Object& obj, const char* name, const std::vector<std::string>& values) {
   const H5::StrType type = vlen_string_type();
@@ -385,11 +379,6 @@ void string_array_attribute(H5::H5Object& obj, const char* name, const std::vect
   if (n > 0) attr.write(type, pointers.data());
 }
 
-template <typename T>
-void scalar_attribute(H5::H5Object& obj, const char* name, const H5::PredType& type, T value) {
-  H5::Attribute attr = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-  attr.write(type, &value);
-}
 
 void string_dataset(H5::H5File& file, const std::string& name, const std::string& value) {
   const H5::StrType type = vlen_string_type();
@@ -546,6 +535,10 @@ struct Hdf5Writer::Impl {
   std::uint32_t point_failed = 0;
   std::vector<unsigned char> point_metrics;   // rows of /points/metrics
   std::vector<LiquidationRecord> event_buffer;
+  H5::CompType node_mem = detail::node_record_mem_type();
+  H5::DataSet nodes;  // /runs/nodes, when the layout has a network
+  std::vector<NodeRecord> node_buffer;
+  hsize_t nodes_size = 0;
   hsize_t events_size = 0;
   hsize_t errors_size = 0;
   std::uint64_t next_run = 0;
@@ -600,6 +593,14 @@ void Hdf5Writer::Impl::open() {
   string_array_attribute(run_metrics, "units", layout.final_metric_units.empty()
                                                    ? std::vector<std::string>(layout.final_metric_names.size())
                                                    : layout.final_metric_units);
+
+  if (!layout.network.empty()) {
+    detail::write_network(file, layout.network);
+    nodes = create_extendible_table(file, "/runs/nodes", packed_copy(node_mem), event_chunk_rows);
+    std::vector<std::string> names;
+    for (const auto& n : layout.network.nodes) names.push_back(n.name);
+    string_array_attribute(nodes, "nodes", names);
+  }
 
   create_group(file, "/events");
   if (layout.write_liquidations) {
@@ -688,6 +689,10 @@ void Hdf5Writer::Impl::write(const RunResult& result, bool recorded) {
     event_buffer.insert(event_buffer.end(), result.liquidations.begin(), result.liquidations.end());
     if (event_buffer.size() >= event_chunk_rows) flush_events();
   }
+  if (!layout.network.empty()) {
+    node_buffer.insert(node_buffer.end(), result.nodes.begin(), result.nodes.end());
+    if (node_buffer.size() >= event_chunk_rows) flush_events();
+  }
 }
 
 void Hdf5Writer::Impl::flush_summary() {
@@ -699,9 +704,14 @@ void Hdf5Writer::Impl::flush_summary() {
 }
 
 void Hdf5Writer::Impl::flush_events() {
-  if (!layout.write_liquidations) return;
-  append_rows(events, event_mem, event_buffer.data(), event_buffer.size(), events_size);
-  event_buffer.clear();
+  if (layout.write_liquidations) {
+    append_rows(events, event_mem, event_buffer.data(), event_buffer.size(), events_size);
+    event_buffer.clear();
+  }
+  if (!layout.network.empty()) {
+    append_rows(nodes, node_mem, node_buffer.data(), node_buffer.size(), nodes_size);
+    node_buffer.clear();
+  }
 }
 
 void Hdf5Writer::Impl::close() {
@@ -731,6 +741,7 @@ void Hdf5Writer::Impl::close() {
   summary.close();
   errors.close();
   if (layout.write_liquidations) events.close();
+  if (!layout.network.empty()) nodes.close();
   file.close();
 }
 

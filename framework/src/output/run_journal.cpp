@@ -13,12 +13,37 @@ namespace {
 
 // Adding a field to RunResult or OutputLayout must add it to the serialisation below, or resume,
 // merge and MPI would silently drop it: these asserts fail until the code here is updated.
-static_assert(sizeof(RunResult) == sizeof(RunSummary) + 3 * sizeof(std::vector<int>) + sizeof(std::string),
+static_assert(sizeof(RunResult) == sizeof(RunSummary) + 4 * sizeof(std::vector<int>) + sizeof(std::string),
               "RunResult gained a field: serialise it in serialize()/deserialize_run() (run_journal.cpp)");
 static_assert(sizeof(OutputLayout) == 6 * sizeof(std::string) + 2 * sizeof(std::uint64_t) +
-                                          9 * sizeof(std::vector<int>) + sizeof(std::uint64_t),
+                                          9 * sizeof(std::vector<int>) + sizeof(std::uint64_t) + sizeof(NetworkTables),
               "OutputLayout gained a field: serialise it in serialize()/deserialize_layout() (run_journal.cpp)");
-static_assert(std::is_trivially_copyable_v<RunSummary> && std::is_trivially_copyable_v<LiquidationRecord>);
+static_assert(std::is_trivially_copyable_v<RunSummary> && std::is_trivially_copyable_v<LiquidationRecord> &&
+              std::is_trivially_copyable_v<NodeRecord>);
+
+// The dependency-graph tables of OutputLayout::network (cascade/output/network_tables.hpp).
+template <class Io, class Row>
+void network_node_fields(Io& io, Row& n) {
+  io(n.name);
+  io(n.kind);
+  io(n.type);
+  io(n.layer);
+  io(n.scc);
+  io(n.cycle);
+  io(n.hops);
+  io(n.in_degree);
+  io(n.out_degree);
+  io(n.betweenness);
+}
+template <class Io, class Row>
+void network_edge_fields(Io& io, Row& e) {
+  io(e.from);
+  io(e.to);
+  io(e.kind);
+  io(e.weight);
+  io(e.latency_s);
+  io(e.via);
+}
 
 constexpr std::array<char, 16> kMagic{'C', 'A', 'S', 'C', 'A', 'D', 'E', '-', 'J', 'O', 'U', 'R', 'N', 'A', 'L', '\n'};
 constexpr std::uint32_t kFormatVersion = 1;
@@ -49,6 +74,8 @@ class Out {
     bytes.insert(bytes.end(), p, p + n);
   }
   void put(const std::string& s) { put_bytes(s.data(), s.size()); }
+  void put(const NetworkNodeRow& n) { network_node_fields(*this, n); }
+  void put(const NetworkEdgeRow& e) { network_edge_fields(*this, e); }
   void put(bool b) { put(static_cast<std::uint8_t>(b ? 1 : 0)); }
   template <class T>
   void operator()(const T& value) {
@@ -83,6 +110,8 @@ class In {
     s.assign(reinterpret_cast<const char*>(p_), n);
     p_ += n;
   }
+  void get(NetworkNodeRow& n) { network_node_fields(*this, n); }
+  void get(NetworkEdgeRow& e) { network_edge_fields(*this, e); }
   template <class T>
   void get(std::vector<T>& v) {
     if constexpr (std::is_trivially_copyable_v<T>) {
@@ -132,6 +161,7 @@ void run_fields(Io& io, Result& r) {
   io(r.series);
   io(r.liquidations);
   io(r.final_metrics);
+  io(r.nodes);
   io(r.error);
 }
 
@@ -157,6 +187,13 @@ void layout_fields(Io& io, Layout& l) {
   io(l.final_metric_units);
   io(l.write_liquidations);
   io(l.protocol_names);
+  io(l.network.nodes);
+  io(l.network.edges);
+  io(l.network.cycles);
+  io(l.network.acyclic);
+  io(l.network.shock_origin);
+  io(l.network.signal_threshold);
+  io(l.network.configured);
 }
 
 struct RunFields {
@@ -312,8 +349,11 @@ bool JournalReader::next(RunResult& out) {
 // ---- writer ---------------------------------------------------------------------------------
 
 JournalWriter::JournalWriter(const std::string& path, const JournalHeader& header) : path_(path) {
-  file_ = std::fopen(path.c_str(), "wb");
-  if (file_ == nullptr) io_error("cannot create journal", path);
+  // The header goes to a temporary file renamed into place, so a kill at any moment leaves either
+  // no journal or one with a whole header.
+  const std::string temp = path + ".new";
+  std::FILE* f = std::fopen(temp.c_str(), "wb");
+  if (f == nullptr) io_error("cannot create journal", temp);
   const std::vector<unsigned char> layout = serialize(header.layout);
   std::array<unsigned char, 36> fixed{};
   const std::uint64_t layout_bytes = layout.size();
@@ -325,11 +365,21 @@ JournalWriter::JournalWriter(const std::string& path, const JournalHeader& heade
   std::memcpy(fixed.data() + 28, &layout_bytes, 8);
   std::uint32_t crc = crc32(fixed.data(), fixed.size());
   crc = crc32(layout.data(), layout.size(), crc);
-  write_all(file_, kMagic.data(), kMagic.size(), path);
-  write_all(file_, fixed.data(), fixed.size(), path);
-  write_all(file_, layout.data(), layout.size(), path);
-  write_all(file_, &crc, 4, path);
-  if (std::fflush(file_) != 0) io_error("cannot write journal", path);
+  try {
+    write_all(f, kMagic.data(), kMagic.size(), temp);
+    write_all(f, fixed.data(), fixed.size(), temp);
+    write_all(f, layout.data(), layout.size(), temp);
+    write_all(f, &crc, 4, temp);
+  } catch (...) {
+    std::fclose(f);
+    throw;
+  }
+  if (std::fclose(f) != 0) io_error("cannot write journal", temp);
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) throw Error("cannot create journal '" + path + "': " + ec.message());
+  file_ = std::fopen(path.c_str(), "ab");
+  if (file_ == nullptr) io_error("cannot append to journal", path);
 }
 
 JournalWriter::JournalWriter(const std::string& path, std::uint64_t valid_bytes) : path_(path) {

@@ -1,4 +1,5 @@
 #include "cascade/runner/ensemble_runner.hpp"
+#include "cascade/graph/network_analysis.hpp"
 
 #include <tbb/concurrent_queue.h>
 #include <tbb/global_control.h>
@@ -139,6 +140,7 @@ output::OutputLayout make_layout(const Plan& plan) {
     }
   }
   layout.write_liquidations = base.outputs.liquidation_events;
+  layout.network = graph::network_tables(base);  // /network and /runs/nodes
   for (const auto& c : base.components)
     if (c.section == config::Section::protocols) layout.protocol_names.push_back(c.name);
   return layout;
@@ -264,6 +266,14 @@ class PointAccumulator {
     p.liquidated_value_mean += s.liquidated_value;
     p.initial_debt_mean += s.initial_debt;
     p.bad_debt_mean += s.bad_debt;
+    p.cascade_depth_mean += s.cascade_depth;
+    p.cascade_size_mean += s.cascade_size;
+    p.insolvent_nodes_mean += s.insolvent_nodes;
+    if (s.insolvent_nodes > 0) p.prob_insolvency += 1.0;
+    if (std::isfinite(s.time_to_first_insolvency)) {
+      p.time_to_first_insolvency_mean += s.time_to_first_insolvency;
+      ++n_insolvency_times_;
+    }
   }
   std::vector<PointStats> finish() {
     flush();
@@ -281,6 +291,13 @@ class PointAccumulator {
       p.liquidated_value_mean /= n;
       p.initial_debt_mean /= n;
       p.bad_debt_mean /= n;
+      p.cascade_depth_mean /= n;
+      p.cascade_size_mean /= n;
+      p.insolvent_nodes_mean /= n;
+      p.prob_insolvency /= n;
+      p.time_to_first_insolvency_mean = n_insolvency_times_ > 0
+                                            ? p.time_to_first_insolvency_mean / static_cast<double>(n_insolvency_times_)
+                                            : std::numeric_limits<double>::quiet_NaN();
       std::sort(bad_.begin(), bad_.end());
       const double h = (static_cast<double>(bad_.size()) - 1.0) * 0.95;
       const auto lo = static_cast<std::size_t>(h);
@@ -289,10 +306,12 @@ class PointAccumulator {
       p.prob_bad_debt = static_cast<double>(std::count_if(bad_.begin(), bad_.end(), [](double b) { return b > 0.0; })) / n;
     }
     bad_.clear();
+    n_insolvency_times_ = 0;
     point_ = std::numeric_limits<std::uint32_t>::max();
   }
   std::vector<PointStats> stats_;
   std::vector<double> bad_;
+  std::uint64_t n_insolvency_times_ = 0;
   std::uint32_t point_ = std::numeric_limits<std::uint32_t>::max();
 };
 
@@ -486,7 +505,11 @@ EnsembleReport run_plan(const Plan& plan, const world::Registry& registry, const
   progress = std::make_unique<Progress>(report.n_runs, report.n_resumed, options.progress, options.log_interval_s);
   if (detail::mpi_size() > 1) {
     const auto window = static_cast<std::uint64_t>(8 * threads) * static_cast<std::uint64_t>(detail::mpi_size());
-    detail::mpi_master(next, end, window, deliver, [&] { return abort.load() || g_interrupted != 0; }, [] {});
+    // Rank 0 writes and dispatches on this thread and computes on `threads` - 1 others.
+    detail::mpi_master(
+        next, end, window, std::max(threads - 1, 1),
+        [&](std::uint64_t run) { return compute_run(plan, registry, run, record[run]); }, deliver,
+        [&] { return abort.load() || g_interrupted != 0; });
   } else {
     compute_local(plan, registry, record, next, end, threads, abort, deliver);
   }

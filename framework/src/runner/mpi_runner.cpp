@@ -45,6 +45,88 @@ enum Tag : int {
 
 void pause_briefly() { std::this_thread::sleep_for(std::chrono::microseconds(200)); }
 
+// A TBB pipeline on `threads` threads fed run indices one at a time by the MPI thread; results
+// come back in completion order.
+class FedPipeline {
+ public:
+  FedPipeline(int threads, const detail::Compute& compute)
+      : parallelism_(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads) + 1) {
+    thread_ = std::thread([this, threads, &compute] {
+      tbb::task_arena arena(threads);
+      arena.execute([&] {
+        bool finished = false;
+        tbb::parallel_pipeline(
+            static_cast<std::size_t>(2 * threads),
+            tbb::make_filter<void, std::uint64_t>(tbb::filter_mode::serial_in_order,
+                                                  [&](tbb::flow_control& fc) -> std::uint64_t {
+                                                    std::uint64_t run = kNoMore;
+                                                    if (!finished) runs_.pop(run);
+                                                    if (run == kNoMore) {
+                                                      finished = true;
+                                                      fc.stop();
+                                                      return 0;
+                                                    }
+                                                    return run;
+                                                  }) &
+                tbb::make_filter<std::uint64_t, output::RunResult*>(
+                    tbb::filter_mode::parallel, [&](std::uint64_t run) { return new output::RunResult(compute(run)); }) &
+                tbb::make_filter<output::RunResult*, void>(tbb::filter_mode::serial_out_of_order,
+                                                           [&](output::RunResult* r) { results_.push(r); }));
+      });
+      results_.push(nullptr);
+    });
+  }
+  ~FedPipeline() {
+    close();
+    output::RunResult* raw = nullptr;
+    while (!ended_) {
+      results_.pop(raw);
+      if (raw == nullptr) ended_ = true;
+      delete raw;
+    }
+    thread_.join();
+  }
+  FedPipeline(const FedPipeline&) = delete;
+  FedPipeline& operator=(const FedPipeline&) = delete;
+
+  void push(std::uint64_t run) {
+    runs_.push(run);
+    ++queued_;
+  }
+  /// No more runs will be pushed.
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    runs_.push(kNoMore);
+  }
+  bool closed() const { return closed_; }
+  /// A finished run, or nullptr if none is ready.
+  std::unique_ptr<output::RunResult> try_pop() {
+    output::RunResult* raw = nullptr;
+    if (ended_ || !results_.try_pop(raw)) return nullptr;
+    if (raw == nullptr) {
+      ended_ = true;
+      return nullptr;
+    }
+    --queued_;
+    return std::unique_ptr<output::RunResult>(raw);
+  }
+  /// Runs pushed and not yet popped.
+  std::uint64_t queued() const { return queued_; }
+  /// Closed and every result popped.
+  bool ended() const { return ended_; }
+
+ private:
+  static constexpr std::uint64_t kNoMore = ~std::uint64_t{0};
+  tbb::global_control parallelism_;
+  tbb::concurrent_bounded_queue<std::uint64_t> runs_;
+  tbb::concurrent_bounded_queue<output::RunResult*> results_;
+  std::thread thread_;
+  std::uint64_t queued_ = 0;
+  bool closed_ = false;
+  bool ended_ = false;
+};
+
 }  // namespace
 
 MpiSession::MpiSession(int& argc, char**& argv) {
@@ -69,8 +151,8 @@ namespace detail {
 int mpi_rank() { return g_rank; }
 int mpi_size() { return g_size; }
 
-void mpi_master(std::uint64_t first, std::uint64_t end, std::uint64_t window, const Deliver& deliver,
-                const std::function<bool()>& stop, const std::function<void()>& tick) {
+void mpi_master(std::uint64_t first, std::uint64_t end, std::uint64_t window, int local_threads, const Compute& compute,
+                const Deliver& deliver, const std::function<bool()>& stop) {
   std::uint64_t next_dispatch = first;
   std::uint64_t next_deliver = first;
   int active = g_size - 1;
@@ -89,17 +171,46 @@ void mpi_master(std::uint64_t first, std::uint64_t end, std::uint64_t window, co
   };
   auto can_answer = [&] { return stop() || next_dispatch >= end || next_dispatch - next_deliver < window; };
 
-  while (active > 0) {
+  auto take = [&](std::unique_ptr<output::RunResult> result) {
+    const std::uint64_t run = result->summary.run_index;
+    ahead.emplace(run, std::move(result));
+    for (auto it = ahead.find(next_deliver); it != ahead.end(); it = ahead.find(next_deliver)) {
+      deliver(std::move(it->second));
+      ahead.erase(it);
+      ++next_deliver;
+    }
+  };
+  // Rank 0 computes too, on its own threads, fed from the same queue of runs.
+  std::unique_ptr<FedPipeline> local;
+  if (local_threads > 0) local = std::make_unique<FedPipeline>(local_threads, compute);
+  const auto local_capacity = static_cast<std::uint64_t>(2 * std::max(local_threads, 1));
+
+  while (active > 0 || (local && !local->ended())) {
+    bool busy = false;
+    if (local) {
+      while (!local->closed() && local->queued() < local_capacity) {
+        if (stop() || next_dispatch >= end) {
+          local->close();
+        } else if (next_dispatch - next_deliver < window) {
+          local->push(next_dispatch++);
+        } else {
+          break;
+        }
+      }
+      while (auto result = local->try_pop()) {
+        busy = true;
+        take(std::move(result));
+      }
+    }
+    while (!deferred.empty() && can_answer()) {
+      answer(deferred.front().first, deferred.front().second);
+      deferred.pop_front();
+    }
     int flag = 0;
     MPI_Status status;
-    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
+    if (active > 0) MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status);
     if (flag == 0) {
-      while (!deferred.empty() && can_answer()) {
-        answer(deferred.front().first, deferred.front().second);
-        deferred.pop_front();
-      }
-      tick();
-      pause_briefly();
+      if (!busy) pause_briefly();
       continue;
     }
     if (status.MPI_TAG == kRequest) {
@@ -112,18 +223,7 @@ void mpi_master(std::uint64_t first, std::uint64_t end, std::uint64_t window, co
       MPI_Get_count(&status, MPI_BYTE, &bytes);
       buffer.resize(static_cast<std::size_t>(bytes));
       MPI_Recv(buffer.data(), bytes, MPI_BYTE, status.MPI_SOURCE, kResult, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-      auto result = std::make_unique<output::RunResult>(output::deserialize_run(buffer.data(), buffer.size()));
-      const std::uint64_t run = result->summary.run_index;
-      ahead.emplace(run, std::move(result));
-      for (auto it = ahead.find(next_deliver); it != ahead.end(); it = ahead.find(next_deliver)) {
-        deliver(std::move(it->second));
-        ahead.erase(it);
-        ++next_deliver;
-      }
-      while (!deferred.empty() && can_answer()) {
-        answer(deferred.front().first, deferred.front().second);
-        deferred.pop_front();
-      }
+      take(std::make_unique<output::RunResult>(output::deserialize_run(buffer.data(), buffer.size())));
     } else if (status.MPI_TAG == kDone) {
       MPI_Recv(nullptr, 0, MPI_BYTE, status.MPI_SOURCE, kDone, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       --active;
@@ -135,46 +235,15 @@ void mpi_master(std::uint64_t first, std::uint64_t end, std::uint64_t window, co
 }
 
 void mpi_worker(int threads, const Compute& compute) {
-  constexpr std::uint64_t kNoMore = ~std::uint64_t{0};
   const auto capacity = static_cast<std::uint64_t>(threads);
-  const tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads) + 1);
-  tbb::concurrent_bounded_queue<std::uint64_t> runs;
-  tbb::concurrent_bounded_queue<output::RunResult*> results;
-  std::thread pipeline([&] {
-    tbb::task_arena arena(threads);
-    arena.execute([&] {
-      bool finished = false;
-      tbb::parallel_pipeline(
-          static_cast<std::size_t>(2 * threads),
-          tbb::make_filter<void, std::uint64_t>(tbb::filter_mode::serial_in_order,
-                                                [&](tbb::flow_control& fc) -> std::uint64_t {
-                                                  std::uint64_t run = kNoMore;
-                                                  if (!finished) runs.pop(run);
-                                                  if (run == kNoMore) {
-                                                    finished = true;
-                                                    fc.stop();
-                                                    return 0;
-                                                  }
-                                                  return run;
-                                                }) &
-              tbb::make_filter<std::uint64_t, output::RunResult*>(
-                  tbb::filter_mode::parallel,
-                  [&](std::uint64_t run) { return new output::RunResult(compute(run)); }) &
-              tbb::make_filter<output::RunResult*, void>(tbb::filter_mode::serial_out_of_order,
-                                                         [&](output::RunResult* r) { results.push(r); }));
-    });
-    results.push(nullptr);
-  });
-
-  std::uint64_t queued = 0;  // handed to the pipeline, not yet sent back
-  bool no_more = false;
+  FedPipeline pipeline(threads, compute);
   bool waiting = false;
   std::array<std::uint64_t, 2> batch{};
   MPI_Request reply = MPI_REQUEST_NULL;
-  for (;;) {
+  while (!pipeline.ended()) {
     bool busy = false;
-    if (!no_more && !waiting && queued < capacity) {
-      const std::uint64_t want = 2 * capacity - queued;
+    if (!pipeline.closed() && !waiting && pipeline.queued() < capacity) {
+      const std::uint64_t want = 2 * capacity - pipeline.queued();
       MPI_Send(&want, 1, MPI_UINT64_T, 0, kRequest, MPI_COMM_WORLD);
       MPI_Irecv(batch.data(), 2, MPI_UINT64_T, 0, kBatch, MPI_COMM_WORLD, &reply);
       waiting = true;
@@ -185,33 +254,18 @@ void mpi_worker(int threads, const Compute& compute) {
       if (done != 0) {
         waiting = false;
         busy = true;
-        if (batch[1] == 0) {
-          no_more = true;
-          runs.push(kNoMore);
-        } else {
-          for (std::uint64_t i = 0; i < batch[1]; ++i) runs.push(batch[0] + i);
-          queued += batch[1];
-        }
+        if (batch[1] == 0) pipeline.close();
+        for (std::uint64_t i = 0; i < batch[1]; ++i) pipeline.push(batch[0] + i);
       }
     }
-    output::RunResult* raw = nullptr;
-    bool ended = false;
-    while (results.try_pop(raw)) {
+    while (auto result = pipeline.try_pop()) {
       busy = true;
-      if (raw == nullptr) {
-        ended = true;
-        break;
-      }
-      std::unique_ptr<output::RunResult> result(raw);
       const std::vector<unsigned char> bytes = output::serialize(*result);
       CASCADE_ASSERT(bytes.size() < static_cast<std::size_t>(std::numeric_limits<int>::max()), "run result over 2 GiB");
       MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, 0, kResult, MPI_COMM_WORLD);
-      --queued;
     }
-    if (ended) break;
     if (!busy) pause_briefly();
   }
-  pipeline.join();
   MPI_Send(nullptr, 0, MPI_BYTE, 0, kDone, MPI_COMM_WORLD);
 }
 

@@ -15,8 +15,8 @@ namespace detail {
 
 int mpi_rank() { return 0; }
 int mpi_size() { return 1; }
-void mpi_master(std::uint64_t, std::uint64_t, std::uint64_t, const Deliver&, const std::function<bool()>&,
-                const std::function<void()>&) {
+void mpi_master(std::uint64_t, std::uint64_t, std::uint64_t, int, const Compute&, const Deliver&,
+                const std::function<bool()>&) {
   CASCADE_ASSERT(false, "mpi_master without MPI");
 }
 void mpi_worker(int, const Compute&) { CASCADE_ASSERT(false, "mpi_worker without MPI"); }

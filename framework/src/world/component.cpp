@@ -7,6 +7,7 @@ namespace cascade::world {
 Component::Component(std::string name, const config::ComponentSchema* schema) : name_(std::move(name)), schema_(schema) {}
 Component::~Component() = default;
 void Component::start(World&) {}
+void Component::on_dependency_signal(const graph::Signal&, World&) {}
 double Component::metric(int) const { return 0.0; }
 void Component::finish(World&, output::RunSummary&) {}
 void Component::audit(const World&, std::vector<std::string>&) const {}
@@ -16,6 +17,8 @@ void PriceSource::subscribe(ComponentId listener, std::uint32_t kind, engine::Ev
 }
 
 void PriceSource::notify_price_change(World& world) const {
+  // Every price source is a component: its price is an observable of the dependency graph.
+  if (const auto* self = dynamic_cast<const Component*>(this)) world.signal_price(*self, price());
   for (const auto& s : subscribers_) world.sim().schedule_in(0, s.cls, s.listener, s.kind);
 }
 

@@ -88,7 +88,8 @@ std::string range_text(const config::ParamSchema& p) {
 void describe_params(std::ostringstream& out, const std::vector<config::ParamSchema>& params, int indent) {
   for (const auto& p : params) {
     out << std::string(static_cast<std::size_t>(indent), ' ') << p.name << " : " << config::to_string(p.type);
-    if (p.type == config::ParamType::reference) out << " → " << config::to_string(p.ref_kind);
+    if (p.type == config::ParamType::reference)
+      out << " → " << config::to_string(p.ref_kind) << " (graph edge " << graph::to_string(p.edge_kind) << ")";
     if (!p.unit.empty()) out << " [" << p.unit << "]";
     const std::string range = range_text(p);
     if (!range.empty()) out << " in " << range;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cascade/graph/propagation.hpp"
 #include "cascade/world/registry.hpp"
 
 namespace cascade::world {
@@ -39,6 +40,11 @@ World::World(const config::ExperimentSpec& spec, const Registry& registry, RunCo
     components_.push_back(std::move(component));
   }
   if (!unresolved.empty()) throw config::ConfigError(unresolved);
+  {
+    auto graph = graph::DependencyGraph::from_spec(spec_);
+    const int origin = spec_.network.shock_origin.empty() ? -1 : graph.find(spec_.network.shock_origin);
+    network_ = std::make_unique<graph::Propagation>(std::move(graph), spec_.network.signal_threshold, origin);
+  }
   if (context_.record_series && !spec_.outputs.timeseries.empty()) {
     std::vector<std::pair<const Component*, int>> metrics;
     for (const auto& m : spec_.outputs.timeseries) {
@@ -92,6 +98,33 @@ void World::record_liquidation(output::LiquidationRecord record) {
   result_.liquidations.push_back(record);
 }
 
+int World::node_of(const Component& c) const { return network_->graph().asset_count() + static_cast<int>(c.id()); }
+
+void World::signal(const Component& from, graph::SignalKind kind, double value, double loss_fraction) {
+  const auto deliveries = network_->report(node_of(from), kind, value, loss_fraction, now());
+  const int assets = network_->graph().asset_count();
+  for (const auto& d : deliveries) {
+    const auto target = static_cast<ComponentId>(d.signal.target - assets);
+    engine::EventClass cls = engine::EventClass::agent;
+    switch (network_->graph().node(d.signal.target).kind) {
+      case graph::NodeKind::driver: cls = engine::EventClass::exogenous; break;
+      case graph::NodeKind::venue: cls = engine::EventClass::venue; break;
+      case graph::NodeKind::oracle: cls = engine::EventClass::oracle; break;
+      case graph::NodeKind::protocol: cls = engine::EventClass::protocol; break;
+      case graph::NodeKind::agent:
+      case graph::NodeKind::asset: cls = engine::EventClass::agent; break;
+    }
+    sim_.schedule(d.at, cls, target, kDependencySignalEvent, static_cast<std::uint32_t>(signals_.size()));
+    signals_.push_back(d.signal);
+  }
+}
+
+void World::deliver_signal(const engine::Event& event) {
+  const graph::Signal s = signals_[event.payload];
+  network_->received(s, now());
+  components_[event.target]->on_dependency_signal(s, *this);
+}
+
 void World::audit_now() {
   std::vector<std::string> problems;
   ledger_.audit(problems);
@@ -126,6 +159,7 @@ void World::advance_to(Time t) {
                   "): components keep triggering each other with zero delay; add a latency or a reaction time");
     }
     if (event.target == recorder_id) recorder_->handle(event, *this);
+    else if (event.kind == kDependencySignalEvent) deliver_signal(event);
     else components_[event.target]->handle(event, *this);
     if (spec_.audit) audit_now();
   }
@@ -146,6 +180,7 @@ output::RunResult World::run() {
     for (auto& c : components_) c->finish(*this, s);
     if (!std::isfinite(s.min_venue_price)) s.min_venue_price = 0.0;
     if (!std::isfinite(s.min_oracle_price)) s.min_oracle_price = 0.0;
+    network_->finish(result_);
     for (const auto& c : components_) {
       if (c->schema() == nullptr) continue;
       for (std::size_t i = 0; i < c->schema()->metrics.size(); ++i) result_.final_metrics.push_back(c->metric(static_cast<int>(i)));
@@ -159,6 +194,7 @@ output::RunResult World::run() {
     result_.series.clear();
     result_.liquidations.clear();
     result_.final_metrics.clear();
+    result_.nodes.clear();
   }
   s.n_events = sim_.processed();
   s.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

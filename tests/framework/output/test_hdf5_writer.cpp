@@ -273,7 +273,8 @@ TEST_CASE("Hdf5Writer: /runs/summary and /runs/errors") {
                                                           "initial_price", "final_price", "min_price", "max_drawdown",
                                                           "min_venue_price", "min_oracle_price", "initial_debt",
                                                           "liquidated_value", "debt_repaid", "n_liquidations",
-                                                          "bad_debt", "n_events", "wall_time_s"});
+                                                          "bad_debt", "n_events", "shock_origin", "cascade_depth", "cascade_size",
+                                                          "insolvent_nodes", "time_to_first_insolvency", "wall_time_s"});
   // Chunked and compressed (deflate + shuffle).
   const H5::DSetCreatPropList plist = summary.getCreatePlist();
   CHECK(plist.getLayout() == H5D_CHUNKED);

@@ -14,6 +14,7 @@ struct AssetSpec {
   std::string name;
   std::int64_t decimals = 18;
   bool numeraire = false;  ///< the unit of account (prices are quoted in it); exactly one asset
+  std::string issuer;      ///< the component that issues the token ("" = none): graph edge `issues`
   Mark mark;
 };
 
@@ -33,6 +34,25 @@ struct OutputSpec {
   std::int64_t timeseries_replicas = 20; ///< full series for replicas [0, n) of every point
   bool liquidation_events = true;        ///< `events: [liquidations]`
   std::vector<std::string> summary;      ///< "component.metric" final values printed per point
+};
+
+/// @brief An explicit claim of `holder` on `debtor` (`network.exposures`): graph edge
+/// debtor → holder of kind exposed_to.
+struct ExposureSpec {
+  std::string holder;
+  std::string debtor;
+  double weight = 1.0;   ///< face value of the claim (numeraire)
+  Time latency = -1;     ///< signal delay along the edge; < 0 = network.latency
+  Mark mark;
+};
+
+/// @brief The `network:` section (framework/include/cascade/graph/README.md).
+struct NetworkSpec {
+  bool present = false;          ///< the file has a network: section
+  std::string shock_origin;      ///< node the hop distances count from; "" = the first impacted node
+  double signal_threshold = 0.05;  ///< relative change of an observable that counts as an impact
+  Time latency = 0;              ///< default delay of a signal along an edge
+  std::vector<ExposureSpec> exposures;
 };
 
 /// @brief A swept parameter: a key path and the YAML texts of its values (grid, zip) or the
@@ -71,6 +91,7 @@ struct ExperimentSpec {
   std::vector<ComponentSpec> components;
   OutputSpec outputs;
   SweepSpec sweep;
+  NetworkSpec network;
 
   std::string source_path;  ///< the file as given on the command line
   std::string source_text;  ///< its original text

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cascade/config/param_set.hpp"
+#include "cascade/graph/edge_kind.hpp"
 
 namespace cascade::config {
 
@@ -55,6 +56,8 @@ struct ParamSchema {
   std::vector<std::string> choices;   ///< allowed strings (string type), empty = any
   RefKind ref_kind = RefKind::asset;  ///< reference type only
   std::vector<ParamSchema> children;  ///< group type only
+  /// Dependency-graph edge a reference yields (framework/include/cascade/graph/README.md).
+  graph::EdgeKind edge_kind = graph::EdgeKind::depends_on;
 
   static ParamSchema number(std::string name, std::string unit, std::string doc);
   static ParamSchema integer(std::string name, std::string unit, std::string doc);
@@ -73,6 +76,8 @@ struct ParamSchema {
   /// and the support of distributions (a distribution whose support leaves the range is an error).
   ParamSchema&& range(double lo, double hi, bool lo_exclusive = false, bool hi_exclusive = false) &&;
   ParamSchema&& with_default(ParamValue v) &&;
+  /// The dependency-graph edge this reference stands for (default depends_on).
+  ParamSchema&& edge(graph::EdgeKind kind) &&;
   bool required() const { return !default_value.has_value() && type != ParamType::group; }
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cascade/output/network_tables.hpp"
 #include "cascade/output/run_result.hpp"
 
 namespace cascade::output {
@@ -40,6 +41,8 @@ struct OutputLayout {
   // /events
   bool write_liquidations = true;
   std::vector<std::string> protocol_names;  ///< for LiquidationRecord::protocol
+  // /network and /runs/nodes (written when it has nodes)
+  NetworkTables network;
 
   std::uint64_t n_runs() const { return static_cast<std::uint64_t>(n_points) * replicas; }
 };

@@ -32,6 +32,12 @@ struct RunSummary {
   std::uint64_t n_liquidations = 0;
   double bad_debt = 0;          ///< deficit booked by all protocols (debt left without collateral)
   std::uint64_t n_events = 0;   ///< events processed by the engine
+  // Dependency graph (framework/include/cascade/graph/README.md)
+  std::int32_t shock_origin = -1;  ///< node hop distances count from (-1: nothing was impacted)
+  std::int32_t cascade_depth = 0;  ///< largest hop distance of an impacted node from the origin
+  std::uint32_t cascade_size = 0;  ///< impacted nodes (origin included)
+  std::uint32_t insolvent_nodes = 0;
+  double time_to_first_insolvency = 0;  ///< seconds; NaN if no node became insolvent
   double wall_time_s = 0;       ///< not deterministic: excluded from determinism comparisons
 };
 
@@ -51,12 +57,26 @@ struct LiquidationRecord {
   double bad_debt = 0;            ///< deficit booked by this liquidation (debt units)
 };
 
+/// @brief One row of `/runs/nodes`: a dependency-graph node in one run.
+struct NodeRecord {
+  std::uint64_t run_index = 0;
+  std::uint32_t node = 0;          ///< index into the `nodes` attribute (= /network/nodes row)
+  std::int32_t hops = -1;          ///< hop distance from the run's shock origin, -1 unreachable
+  std::uint8_t impacted = 0;
+  std::uint8_t insolvent = 0;
+  double first_impact_s = 0;       ///< NaN if never impacted
+  double insolvent_s = 0;          ///< NaN if never insolvent
+  std::uint32_t signals_sent = 0;
+  std::uint32_t signals_received = 0;
+};
+
 /// @brief Everything one run produces.
 struct RunResult {
   RunSummary summary;
   /// [metric][sample]; empty when this run's series are not recorded.
   std::vector<std::vector<double>> series;
   std::vector<LiquidationRecord> liquidations;
+  std::vector<NodeRecord> nodes;  ///< one per dependency-graph node; empty when the run failed
   /// Final value of every metric every component declares, in build order then schema order
   /// (`OutputLayout::final_metric_names`); empty when the run failed.
   std::vector<double> final_metrics;

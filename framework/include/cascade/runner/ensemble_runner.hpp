@@ -50,6 +50,12 @@ struct PointStats {
   double bad_debt_mean = 0;
   double bad_debt_p95 = 0;   ///< linear interpolation between order statistics
   double prob_bad_debt = 0;  ///< fraction of runs with bad debt > 0
+  // dependency graph (cascade/graph/README.md)
+  double cascade_depth_mean = 0;
+  double cascade_size_mean = 0;
+  double insolvent_nodes_mean = 0;
+  double prob_insolvency = 0;                ///< fraction of runs with an insolvent node
+  double time_to_first_insolvency_mean = 0;  ///< s, over runs with one; NaN if none
 };
 
 /// @brief What the command line prints at the end.

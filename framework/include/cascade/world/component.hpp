@@ -9,6 +9,7 @@
 
 #include "cascade/config/experiment_spec.hpp"
 #include "cascade/engine/event.hpp"
+#include "cascade/graph/signal.hpp"
 #include "cascade/output/run_result.hpp"
 
 namespace cascade::world {
@@ -36,6 +37,9 @@ class Component {
   virtual void start(World& world);
   /// @brief Handles one event targeted at this component.
   virtual void handle(const engine::Event& event, World& world) = 0;
+  /// @brief A node this component depends on changed observably (a dependency-graph edge
+  /// delivered it after its latency). Default: nothing; how to react is the component's own code.
+  virtual void on_dependency_signal(const graph::Signal& signal, World& world);
   /// @brief Current value of the metric at `index` in schema()->metrics (for recorders).
   virtual double metric(int index) const;
   /// @brief Adds this component's contribution to the run summary at the horizon.

@@ -9,11 +9,16 @@
 
 #include "cascade/config/experiment_spec.hpp"
 #include "cascade/engine/simulator.hpp"
+#include "cascade/graph/signal.hpp"
 #include "cascade/ledger/ledger.hpp"
 #include "cascade/output/run_result.hpp"
 #include "cascade/random/philox_stream.hpp"
 #include "cascade/world/component.hpp"
 #include "cascade/world/recorder.hpp"
+
+namespace cascade::graph {
+class Propagation;
+}
 
 namespace cascade::world {
 
@@ -98,6 +103,22 @@ class World {
   /// Appends a liquidation to this run's event log (when outputs.events has liquidations).
   void record_liquidation(output::LiquidationRecord record);
 
+  /// @brief Reports the current level of one of `from`'s observables to the dependency graph.
+  /// When it is an impact (graph/signal.hpp) the node's dependents receive
+  /// Component::on_dependency_signal after each edge's latency; the run's cascade metrics count it.
+  void signal(const Component& from, graph::SignalKind kind, double value, double loss_fraction = 0.0);
+  void signal_price(const Component& from, double price) { signal(from, graph::SignalKind::price, price); }
+  /// @brief `from` is insolvent; holders of claims on it lose `loss_fraction` of them.
+  void signal_insolvent(const Component& from, double loss_fraction = 1.0) {
+    signal(from, graph::SignalKind::insolvent, 1.0, loss_fraction);
+  }
+  /// The dependency graph and this run's propagation state.
+  const graph::Propagation& network() const { return *network_; }
+  /// The graph node of a component (assets come first).
+  int node_of(const Component& c) const;
+  /// Event kind reserved for signal deliveries (components never see it in handle()).
+  static constexpr std::uint32_t kDependencySignalEvent = 0xFFFF'FF00u;
+
   /// @brief Runs to the horizon. A failure inside the run (audit violation, internal error) is
   /// returned as a failed run with its message, never thrown.
   output::RunResult run();
@@ -113,6 +134,7 @@ class World {
 
  private:
   void audit_now();
+  void deliver_signal(const engine::Event& event);
 
   const config::ExperimentSpec& spec_;
   RunContext context_;
@@ -124,6 +146,8 @@ class World {
   std::unique_ptr<Recorder> recorder_;
   output::RunResult result_;
   bool started_ = false;
+  std::unique_ptr<graph::Propagation> network_;
+  std::vector<graph::Signal> signals_;  // deliveries in flight, indexed by event payload
 };
 
 }  // namespace cascade::world

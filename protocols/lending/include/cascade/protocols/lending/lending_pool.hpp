@@ -116,6 +116,8 @@ class LendingPool final : public world::Component {
   void audit(const world::World& world, std::vector<std::string>& problems) const override;
 
  private:
+  /// Reports the deficit (and insolvency) to the dependency graph.
+  void signal_deficit(world::World& world) const;
   double key(std::uint32_t p) const { return scaled_debt_[p] / collateral_[p]; }
   void index_insert(std::uint32_t p);
   void index_erase(std::uint32_t p);

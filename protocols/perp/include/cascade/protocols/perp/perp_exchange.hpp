@@ -26,6 +26,17 @@ enum class Backstop : std::uint8_t { adl, socialised };
 /// effective leverage otherwise. Higher scores are deleveraged first.
 double adl_score(double pnl_fraction, double effective_leverage);
 
+/// @brief One position closed by auto-deleveraging.
+struct AdlEvent {
+  double time_s = 0;          ///< seconds since the start
+  std::uint32_t market = 0;   ///< market index
+  std::uint32_t account = 0;  ///< the deleveraged account
+  double quantity = 0;        ///< signed contracts closed (+ a short bought back)
+  double price = 0;           ///< the bankruptcy price it was closed at
+  double realised = 0;        ///< PnL the deleveraged position realised
+  double score = 0;           ///< its ADL score when ranked
+};
+
 /// @brief The result of a market order.
 struct PerpFill {
   double quantity = 0;  ///< signed contracts filled (+ bought)
@@ -129,6 +140,8 @@ class PerpExchange final : public world::Component {
   double adl_closed_profit() const { return adl_closed_profit_; }
   double socialised_loss() const { return socialised_; }
   double fees_collected() const { return fees_; }
+  /// Every ADL close of the run, in order (funding history: PerpMarket::funding_history()).
+  const std::vector<AdlEvent>& adl_log() const { return adl_log_; }
 
   /// Checks every margin unit with a position in `market` and liquidates those below maintenance.
   void check_liquidations(world::World& world, std::size_t market);
@@ -207,6 +220,7 @@ class PerpExchange final : public world::Component {
   double funding_paid_ = 0;
   double deposits_ = 0, withdrawals_ = 0, fund_in_ = 0, fund_out_ = 0;
   std::uint32_t protocol_index_ = 0;
+  std::vector<AdlEvent> adl_log_;
   std::vector<world::ComponentId> listeners_;
   std::vector<std::uint32_t> listener_kinds_;
   std::vector<std::uint32_t> scratch_;
