@@ -176,7 +176,8 @@ void register_market_liquidator(world::Registry& registry) {
   s.summary = "liquidation bots for a lending_market: pick the debt to repay and the collateral to seize; absorb and buy collateral on Comet";
   s.source = "Aave liquidationCall / Compound v2 liquidateBorrow keepers with flash-swap sales; Compound v3 absorb + buyCollateral";
   s.params.push_back(ParamSchema::reference("protocol", config::RefKind::protocol, "lending_market watched"));
-  s.params.push_back(ParamSchema::string_list("venues", "constant-product AMMs (collateral/debt pairs) where collateral is sold"));
+  s.params.push_back(ParamSchema::string_list("venues", "constant-product AMMs (collateral/debt pairs) where collateral is sold")
+                         .edge(graph::EdgeKind::liquidates_on));
   add_bot_params(s, "capital per liquidator in each borrowable asset");
   s.metrics = {{"liquidations", "count", "liquidations executed (Aave, Compound v2)"},
                {"absorbs", "count", "absorb calls (Compound v3)"},
