@@ -25,6 +25,26 @@ TEST_CASE("mint, transfer and burn keep supply equal to the sum of balances") {
   CHECK(problems.empty());
 }
 
+TEST_CASE("a reserve's last withdrawal may exceed its tiny balance by rounding of the supply's size, not more") {
+  // 1,000,000 ETH minted; the pool keeps 0.3 ETH. Rounding from summing positions of up to 1e6
+  // is of order 1e-10 ETH: far above 1e-9 of 0.3 ETH (3e-10 is the limit), well below
+  // 1e-12 of the supply (1e-6 ETH). Such a transfer is the whole balance; a real overdraft
+  // (1e-3 ETH more) still fails.
+  Ledger l({"ETH"});
+  const auto whale = l.open_account("whale");
+  const auto pool = l.open_account("pool");
+  const auto liquidator = l.open_account("liquidator");
+  l.mint(whale, 0, 1.0e6);
+  l.transfer(whale, pool, 0, 0.3);
+  CHECK_THROWS_AS(l.transfer(pool, liquidator, 0, 0.3 + 1e-3), AssertionFailure);
+  l.transfer(pool, liquidator, 0, 0.3 + 5e-7);
+  CHECK(l.balance(pool, 0) == 0.0);
+  CHECK(l.balance(liquidator, 0) == 0.3);
+  std::vector<std::string> problems;
+  l.audit(problems);
+  CHECK(problems.empty());
+}
+
 TEST_CASE("population accounts are labelled by index") {
   Ledger l({"ETH"});
   l.open_account("pool");
