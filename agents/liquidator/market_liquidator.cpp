@@ -86,9 +86,19 @@ std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32
         auto* venue = venue_for(c, d);
         if (venue == nullptr) continue;
         double repay = std::min(market_->max_repayable(p, d, c), budget);
+        bool bounded = false;
         for (int attempt = 0; attempt < 4 && repay > 0.0; ++attempt, repay *= 0.5) {
           const auto preview = market_->preview_liquidation(p, d, c, repay);
           if (preview.status != LiquidationOutcome::Status::done) continue;
+          if (!bounded) {
+            // A constant-product sale pays at most spot·(1 − fee) per unit, and the collateral
+            // received is proportional to the repayment, so profit(x) ≤ x·κ − gas for every
+            // smaller size x: when that bound is below min_profit at this size and as x → 0, no
+            // size of this pair can pass, and the venue quotes are not needed.
+            bounded = true;
+            const double upper = (preview.to_liquidator() * venue->price() * (1.0 - venue->fee()) - preview.debt_repaid) * market_->price(d) - gas_cost_;
+            if (std::max(upper, -gas_cost_) < min_profit_) break;
+          }
           const double profit = (venue->quote_sell_base(preview.to_liquidator()) - preview.debt_repaid) * market_->price(d) - gas_cost_;
           if (profit > best_profit) {
             best_profit = profit;
@@ -166,7 +176,8 @@ void register_market_liquidator(world::Registry& registry) {
   s.summary = "liquidation bots for a lending_market: pick the debt to repay and the collateral to seize; absorb and buy collateral on Comet";
   s.source = "Aave liquidationCall / Compound v2 liquidateBorrow keepers with flash-swap sales; Compound v3 absorb + buyCollateral";
   s.params.push_back(ParamSchema::reference("protocol", config::RefKind::protocol, "lending_market watched"));
-  s.params.push_back(ParamSchema::string_list("venues", "constant-product AMMs (collateral/debt pairs) where collateral is sold"));
+  s.params.push_back(ParamSchema::string_list("venues", "constant-product AMMs (collateral/debt pairs) where collateral is sold")
+                         .edge(graph::EdgeKind::liquidates_on));
   add_bot_params(s, "capital per liquidator in each borrowable asset");
   s.metrics = {{"liquidations", "count", "liquidations executed (Aave, Compound v2)"},
                {"absorbs", "count", "absorb calls (Compound v3)"},

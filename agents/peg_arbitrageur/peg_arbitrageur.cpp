@@ -88,7 +88,8 @@ void register_peg_arbitrageur(world::Registry& registry) {
   s.summary = "arbitrages a stablecoin's PSM against its secondary-market pool";
   s.source = "dss-psm sellGem/buyGem against a Uniswap-v2-style pool (closed-form optimal size)";
   s.params.push_back(ParamSchema::reference("psm", config::RefKind::protocol, "the psm"));
-  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "stablecoin/numeraire constant_product_amm or stableswap_pool"));
+  s.params.push_back(ParamSchema::reference("venue", config::RefKind::venue, "stablecoin/numeraire constant_product_amm or stableswap_pool")
+                          .edge(graph::EdgeKind::trades_on));
   s.params.push_back(ParamSchema::number("capital", "numeraire", "numeraire held at t = 0").range(0, 1e15).with_default(1e7));
   s.params.push_back(ParamSchema::number("max_trade", "numeraire", "largest trade per reaction").range(0, 1e15, true).with_default(1e7));
   s.params.push_back(ParamSchema::duration("reaction", "delay after a pool price change").with_default(config::Duration{12 * kSecond}));

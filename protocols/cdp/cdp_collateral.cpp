@@ -529,8 +529,9 @@ void register_cdp_collateral(world::Registry& registry) {
   s.summary = "Maker collateral type (ilk): vaults, stability fee, bark/bite and clip (Dutch) or flip (English) auctions";
   s.source = "makerdao/dss vat.sol, jug.sol, dog.sol, clip.sol, abaci.sol, cat.sol, flip.sol; defaults: ETH-A (spells-mainnet 2025)";
   s.params.push_back(ParamSchema::reference("system", RefKind::protocol, "the cdp_system issuing the stablecoin"));
-  s.params.push_back(ParamSchema::reference("collateral", RefKind::asset, "collateral asset (gem)"));
-  s.params.push_back(ParamSchema::reference("oracle", RefKind::price_source, "price the system uses (normally an osm)"));
+  s.params.push_back(ParamSchema::reference("collateral", RefKind::asset, "collateral asset (gem)").edge(graph::EdgeKind::collateral_in));
+  s.params.push_back(ParamSchema::reference("oracle", RefKind::price_source, "price the system uses (normally an osm)")
+                          .edge(graph::EdgeKind::priced_by));
   s.params.push_back(ParamSchema::reference("market", RefKind::price_source, "market price, for valuing auction sales"));
   s.params.push_back(ParamSchema::number("mat", "ratio", "liquidation ratio (1.45 = 145 %)").range(1, 10).with_default(1.45));
   s.params.push_back(ParamSchema::number("chop", "ratio", "liquidation penalty factor (1.13 = 13 %)").range(1, 2).with_default(1.13));

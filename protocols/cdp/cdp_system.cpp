@@ -181,7 +181,8 @@ void register_cdp_system(world::Registry& registry) {
   s.section = config::Section::protocols;
   s.summary = "Maker-like stablecoin system core: Vat ceiling, Dog Hole, Vow buffer, Flop debt auctions";
   s.source = "makerdao/dss vat.sol, dog.sol, vow.sol, flop.sol; defaults: dog.Hole 150 M DAI (2025), flop sump 50 k / dump 250 MKR";
-  s.params.push_back(ParamSchema::reference("stablecoin", RefKind::asset, "the stablecoin this system issues (e.g. DAI)"));
+  s.params.push_back(ParamSchema::reference("stablecoin", RefKind::asset, "the stablecoin this system issues (e.g. DAI)")
+                          .edge(graph::EdgeKind::issues));
   s.params.push_back(ParamSchema::reference("governance_token", RefKind::asset, "token minted by debt auctions (e.g. MKR)"));
   s.params.push_back(ParamSchema::string("market", "venue pricing the stablecoin in the numeraire (\"\" = assume 1)").with_default(std::string()));
   s.params.push_back(ParamSchema::number("ceiling", "stablecoin", "global debt ceiling (vat.Line)").range(0, 1e15, true).with_default(1e10));

@@ -42,7 +42,8 @@ void register_osm(world::Registry& registry) {
   s.section = config::Section::oracles;
   s.summary = "Maker Oracle Security Module: publishes the source price one hop (1 h) late";
   s.source = "makerdao/osm osm.sol (hop = ONE_HOUR; poke moves nxt to cur)";
-  s.params.push_back(ParamSchema::reference("source", config::RefKind::price_source, "price observed (the Median)"));
+  s.params.push_back(ParamSchema::reference("source", config::RefKind::price_source, "price observed (the Median)")
+                          .edge(graph::EdgeKind::priced_by));
   s.params.push_back(ParamSchema::duration("hop", "delay between pokes").range(1e-6, 1e9).with_default(config::Duration{kHour}));
   s.metrics = {{"price", "numeraire", "current (delayed) price"}, {"next_price", "numeraire", "queued price, current after the next poke"}};
   registry.add(std::move(s), [](const config::ComponentSpec& spec, world::World& w) { return std::make_unique<Osm>(spec, w); });

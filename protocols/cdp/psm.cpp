@@ -80,7 +80,8 @@ void register_psm(world::Registry& registry) {
   s.summary = "Peg Stability Module: gem ↔ stablecoin 1:1 with tin/tout fees, under a debt ceiling";
   s.source = "makerdao/dss-psm psm.sol (sellGem, buyGem)";
   s.params.push_back(ParamSchema::reference("system", config::RefKind::protocol, "the cdp_system issuing the stablecoin"));
-  s.params.push_back(ParamSchema::reference("gem", config::RefKind::asset, "reserve asset swapped 1:1 (e.g. USDC)"));
+  s.params.push_back(ParamSchema::reference("gem", config::RefKind::asset, "reserve asset swapped 1:1 (e.g. USDC)")
+                          .edge(graph::EdgeKind::collateral_in));
   s.params.push_back(ParamSchema::number("tin", "fraction", "fee on gem → stablecoin").range(0, 1, false, true).with_default(0.0));
   s.params.push_back(ParamSchema::number("tout", "fraction", "fee on stablecoin → gem").range(0, 1).with_default(0.0));
   s.params.push_back(ParamSchema::number("ceiling", "stablecoin", "debt ceiling (ilk line)").range(0, 1e15).with_default(10e9));

@@ -855,10 +855,11 @@ void register_lending_market(world::Registry& registry) {
   s.params.push_back(ParamSchema::string("model", "whose rules the market follows", {"aave_v3", "compound_v2", "compound_v3"})
                          .with_default(std::string("aave_v3")));
   s.params.push_back(ParamSchema::string_list("oracles", "oracles (or any price source), one per non-numeraire reserve; each prices its own asset")
-                         .with_default(config::StringList{}));
+                         .with_default(config::StringList{}).edge(graph::EdgeKind::priced_by));
   s.params.push_back(ParamSchema::number_map("supply", "asset units", "lendable reserves and the liquidity suppliers deposit at t = 0")
                          .range(0, 1e15));
-  s.params.push_back(ParamSchema::string_list("collaterals", "assets accepted as collateral").with_default(config::StringList{}));
+  s.params.push_back(ParamSchema::string_list("collaterals", "assets accepted as collateral").with_default(config::StringList{})
+                         .edge(graph::EdgeKind::collateral_in));
   s.params.push_back(ParamSchema::number("ltv", "fraction", "default borrow limit weight (Compound: collateral factor)")
                          .range(0, 1, false, true).with_default(0.75));
   s.params.push_back(ParamSchema::number("liquidation_threshold", "fraction", "default LT in the health factor")

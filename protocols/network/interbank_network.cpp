@@ -23,6 +23,7 @@ network::TopologyKind topology_kind(const std::string& s) {
 
 // Stream entities within this component.
 constexpr std::uint64_t kTopologyEntity = 1, kAssetsEntity = 2, kShockEntity = 3;
+constexpr double kMaxLinks = 2e8;  // ~2.4 GB of links in the two layouts
 
 }  // namespace
 
@@ -80,6 +81,31 @@ InterbankNetwork::InterbankNetwork(const config::ComponentSpec& spec, world::Wor
     d.add(p.mark("liabilities"), path + ".liabilities",
           "explicit liabilities and external assets/liabilities need topology.kind: explicit");
   }
+  // Expected links of a generated network: refuse what would not fit in memory (DESIGN §12).
+  const double pairs = static_cast<double>(n) * static_cast<double>(n > 0 ? n - 1 : 0);
+  double expected_links = 0.0;
+  switch (topology_.kind) {
+    case network::TopologyKind::erdos_renyi: expected_links = static_cast<double>(n) * topology_.mean_degree; break;
+    case network::TopologyKind::small_world: expected_links = static_cast<double>(n) * topology_.neighbours; break;
+    case network::TopologyKind::core_periphery: {
+      const double c = std::min<double>(topology_.core_nodes, static_cast<double>(n)), q = static_cast<double>(n) - c;
+      expected_links = c * (c - 1) * topology_.core_core + c * q * (topology_.core_periphery + topology_.periphery_core) +
+                       q * (q - 1) * topology_.periphery_periphery;
+      break;
+    }
+    case network::TopologyKind::scale_free: {
+      // Link draws Σ_x β x^−α over x = 1..N−1, bounded by β(1 + ∫_1^N x^−α dx); at most N(N−1) survive.
+      const double a = topology_.plod_alpha, nn = std::max(1.0, static_cast<double>(n));
+      const double tail = std::fabs(a - 1.0) < 1e-12 ? std::log(nn) : (std::pow(nn, 1.0 - a) - 1.0) / (1.0 - a);
+      expected_links = std::min(pairs, topology_.plod_beta * (1.0 + tail));
+      break;
+    }
+    case network::TopologyKind::explicit_edges: break;
+  }
+  if (expected_links > kMaxLinks)
+    d.add(t.mark("nodes"), path + ".topology",
+          "this topology has about " + std::to_string(static_cast<long long>(expected_links)) + " links, more than the " +
+              std::to_string(static_cast<long long>(kMaxLinks)) + " a replica may hold");
   if (topology_.kind == network::TopologyKind::small_world && topology_.neighbours % 2 != 0)
     d.add(t.mark("neighbours"), path + ".topology.neighbours", "the ring lattice degree must be even, got " + std::to_string(topology_.neighbours));
   if (shock_node_ >= static_cast<std::int64_t>(n))

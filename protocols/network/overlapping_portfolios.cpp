@@ -51,6 +51,9 @@ OverlappingPortfolios::OverlappingPortfolios(const config::ComponentSpec& spec, 
     d.add(p.mark("debt"), path + ".debt", "needs one value per bank (" + std::to_string(n) + "), got " + std::to_string(explicit_debt_.size()));
   if (diversification_ > static_cast<double>(m))
     d.add(p.mark("diversification"), path + ".diversification", "cannot exceed the number of assets (" + std::to_string(m) + ")");
+  if (explicit_holdings_.empty() && static_cast<double>(n) * diversification_ > 2e8)
+    d.add(p.mark("diversification"), path + ".diversification",
+          "about " + std::to_string(static_cast<long long>(static_cast<double>(n) * diversification_)) + " positions, more than the 2e8 a replica may hold");
   if (failed_bank_ >= static_cast<std::int64_t>(n))
     d.add(s.mark("bank"), path + ".shock.bank", "no bank " + std::to_string(failed_bank_) + " among " + std::to_string(n));
   if (failed_banks_ > static_cast<std::int64_t>(n))

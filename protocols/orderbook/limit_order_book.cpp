@@ -266,7 +266,8 @@ void register_limit_order_book(world::Registry& registry) {
   s.summary = "limit order book: makers quote a depth profile around a reference, refill at a resilience rate, pull in volatility";
   s.source = "price-level book with exponential resilience (Obizhaeva & Wang 2013); depth withdrawal in stress "
              "(10 Oct 2025: ~98 % depth loss, defi-mechanics.md §7.5)";
-  s.params.push_back(ParamSchema::reference("reference", config::RefKind::price_source, "price the makers quote around (driver, venue or oracle)"));
+  s.params.push_back(ParamSchema::reference("reference", config::RefKind::price_source, "price the makers quote around (driver, venue or oracle)")
+                          .edge(graph::EdgeKind::priced_by));
   s.params.push_back(ParamSchema::number("half_spread", "fraction", "best bid/ask at center·(1 ∓ half_spread)").range(0, 0.1).with_default(1e-4));
   s.params.push_back(ParamSchema::number("tick", "fraction", "relative spacing between price levels").range(0, 0.1, true).with_default(5e-4));
   s.params.push_back(ParamSchema::integer("levels", "levels", "price levels per side").range(1, 100000).with_default(std::int64_t{40}));

@@ -750,7 +750,8 @@ void register_perp_exchange(world::Registry& registry) {
   s.source = "Binance USDⓈ-M liquidation, insurance fund and ADL FAQ; Bybit partial liquidation by risk limit; "
              "OKX portfolio margin stress tests (defi-mechanics.md §4)";
   s.params.push_back(ParamSchema::string_list("markets", "perp_market components traded here (declared before the exchange)"));
-  s.params.push_back(ParamSchema::reference("collateral", config::RefKind::asset, "margin asset (the numeraire)"));
+  s.params.push_back(ParamSchema::reference("collateral", config::RefKind::asset, "margin asset (the numeraire)")
+                          .edge(graph::EdgeKind::collateral_in));
   s.params.push_back(ParamSchema::number("insurance_fund", "numeraire", "insurance fund balance at t = 0").range(0, 1e15).with_default(0.0));
   s.params.push_back(ParamSchema::string("backstop", "what covers a loss the fund cannot", {"adl", "socialised"}).with_default(std::string("adl")));
   s.params.push_back(ParamSchema::boolean("partial_liquidation", "reduce one bracket at a time before a full takeover").with_default(true));

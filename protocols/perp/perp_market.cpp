@@ -218,8 +218,10 @@ void register_perp_market(world::Registry& registry) {
   s.source = "Binance USDⓈ-M leverage brackets, mark price and funding FAQ; Hyperliquid mark price and hourly funding "
              "(defi-mechanics.md §4)";
   const auto btc = MarginTiers::binance_btcusdt();
-  s.params.push_back(ParamSchema::reference("oracle", config::RefKind::price_source, "index price (oracle or driver)"));
-  s.params.push_back(ParamSchema::reference("book", config::RefKind::venue, "limit_order_book the market trades on"));
+  s.params.push_back(ParamSchema::reference("oracle", config::RefKind::price_source, "index price (oracle or driver)")
+                          .edge(graph::EdgeKind::priced_by));
+  s.params.push_back(ParamSchema::reference("book", config::RefKind::venue, "limit_order_book the market trades on")
+                          .edge(graph::EdgeKind::liquidates_on));
   s.params.push_back(ParamSchema::group(
       "tiers", "leverage brackets (default: Binance BTCUSDT, March 2021)",
       {ParamSchema::number_list("notional_caps", "numeraire", "upper notional of each bracket").range(0, 1e18, true).with_default(btc.caps),

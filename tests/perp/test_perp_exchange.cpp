@@ -260,17 +260,21 @@ TEST_CASE("portfolio margin: worst loss over the stress moves per risk unit") {
     CHECK_FALSE(f.ex.open_at(a, kBtc, 1.0, 50'000));
     CHECK(f.ex.open_at(a, kBtc, 0.5, 50'000));
   }
-  SUBCASE("a rejected isolated order gives its margin back") {
-    Options o;
-    Fixture f(o);
-    const auto a = f.account(MarginMode::isolated, 1'000);
-    // IM of 5 BTC (250,000: second bracket, 100x) = 2,500 > 1,000 ⇒ rejected, margin returned
-    CHECK_FALSE(f.ex.open_at(a, kBtc, 5.0, 50'000, 1'000));
-    CHECK(f.ex.collateral(a) == doctest::Approx(1'000));
-    CHECK(f.ex.position_margin(a, kBtc) == 0.0);
-    CHECK(f.ex.market_order(f.world, a, kBtc, 5.0, 1'000).rejected);
-    CHECK(f.ex.collateral(a) == doctest::Approx(1'000));
-  }
+}
+
+TEST_CASE("an order the initial margin does not cover is rejected and gives its margin back") {
+  Options o;
+  Fixture f(o);
+  const auto a = f.account(MarginMode::isolated, 1'000);
+  // IM of 5 BTC (250,000: second bracket, 100x) = 2,500 > 1,000 ⇒ rejected, margin returned
+  CHECK_FALSE(f.ex.open_at(a, kBtc, 5.0, 50'000, 1'000));
+  CHECK(f.ex.collateral(a) == doctest::Approx(1'000));
+  CHECK(f.ex.position_margin(a, kBtc) == 0.0);
+  CHECK(f.ex.market_order(f.world, a, kBtc, 5.0, 1'000).rejected);
+  CHECK(f.ex.collateral(a) == doctest::Approx(1'000));
+  // 1 BTC needs 50,000/125 = 400 ≤ 1,000: accepted
+  CHECK(f.ex.open_at(a, kBtc, 1.0, 50'000, 1'000));
+  CHECK(f.ex.position_margin(a, kBtc) == doctest::Approx(1'000));
 }
 
 TEST_CASE("partial liquidation steps the position down one bracket first") {

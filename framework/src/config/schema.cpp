@@ -156,7 +156,8 @@ ParamSchema&& ParamSchema::with_default(ParamValue v) && {
 }
 
 ParamSchema&& ParamSchema::edge(graph::EdgeKind kind) && {
-  CASCADE_ASSERT(type == ParamType::reference, "parameter '" + name + "': only a reference is a graph edge");
+  CASCADE_ASSERT(type == ParamType::reference || type == ParamType::string_list,
+                 "parameter '" + name + "': only a reference or a list of names is a graph edge");
   edge_kind = kind;
   return std::move(*this);
 }

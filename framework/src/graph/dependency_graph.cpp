@@ -47,12 +47,17 @@ void add_reference_edges(DependencyGraph& g, int self, const config::ParamSet& p
       add_reference_edges(g, self, *group, it->children, path, latency);
       continue;
     }
-    const auto* ref = std::get_if<config::Reference>(&item.value);
-    if (ref == nullptr || it->type != config::ParamType::reference) continue;
-    const int other = g.find(ref->name);
-    if (other < 0 || other == self) continue;
-    if (flows_to_referent(it->edge_kind)) g.add_edge(self, other, it->edge_kind, 1.0, latency, path);
-    else g.add_edge(other, self, it->edge_kind, 1.0, latency, path);
+    std::vector<std::string> named;
+    if (const auto* ref = std::get_if<config::Reference>(&item.value); ref && it->type == config::ParamType::reference)
+      named.push_back(ref->name);
+    // A list of names (e.g. a market's oracles) is a list of references where its entries name nodes.
+    if (const auto* list = std::get_if<config::StringList>(&item.value)) named = *list;
+    for (const auto& name : named) {
+      const int other = g.find(name);
+      if (other < 0 || other == self) continue;
+      if (flows_to_referent(it->edge_kind)) g.add_edge(self, other, it->edge_kind, 1.0, latency, path);
+      else g.add_edge(other, self, it->edge_kind, 1.0, latency, path);
+    }
   }
 }
 

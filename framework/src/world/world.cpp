@@ -44,6 +44,10 @@ World::World(const config::ExperimentSpec& spec, const Registry& registry, RunCo
     auto graph = graph::DependencyGraph::from_spec(spec_);
     const int origin = spec_.network.shock_origin.empty() ? -1 : graph.find(spec_.network.shock_origin);
     network_ = std::make_unique<graph::Propagation>(std::move(graph), spec_.network.signal_threshold, origin);
+    for (const auto& c : components_) {
+      const int index = c->schema() ? c->schema()->metric_index("bad_debt") : -1;
+      if (index >= 0) bad_debt_watch_.push_back({c->id(), index, 0.0});
+    }
   }
   if (context_.record_series && !spec_.outputs.timeseries.empty()) {
     std::vector<std::pair<const Component*, int>> metrics;
@@ -125,6 +129,17 @@ void World::deliver_signal(const engine::Event& event) {
   components_[event.target]->on_dependency_signal(s, *this);
 }
 
+void World::watch_bad_debt() {
+  // Generic: any component that records bad debt is an impacted node when it books some, with no
+  // code of its own (a component that knows its loss fraction reports it itself as well).
+  for (auto& w : bad_debt_watch_) {
+    const double value = components_[w.component]->metric(w.metric);
+    if (!(value > w.last)) continue;
+    w.last = value;
+    signal(*components_[w.component], graph::SignalKind::bad_debt, value);
+  }
+}
+
 void World::audit_now() {
   std::vector<std::string> problems;
   ledger_.audit(problems);
@@ -161,6 +176,7 @@ void World::advance_to(Time t) {
     if (event.target == recorder_id) recorder_->handle(event, *this);
     else if (event.kind == kDependencySignalEvent) deliver_signal(event);
     else components_[event.target]->handle(event, *this);
+    if (!bad_debt_watch_.empty()) watch_bad_debt();
     if (spec_.audit) audit_now();
   }
 }

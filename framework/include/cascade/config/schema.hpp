@@ -76,7 +76,8 @@ struct ParamSchema {
   /// and the support of distributions (a distribution whose support leaves the range is an error).
   ParamSchema&& range(double lo, double hi, bool lo_exclusive = false, bool hi_exclusive = false) &&;
   ParamSchema&& with_default(ParamValue v) &&;
-  /// The dependency-graph edge this reference stands for (default depends_on).
+  /// The dependency-graph edge this reference (or each name of this string list) stands for
+  /// (default depends_on).
   ParamSchema&& edge(graph::EdgeKind kind) &&;
   bool required() const { return !default_value.has_value() && type != ParamType::group; }
 };

@@ -135,6 +135,7 @@ class World {
  private:
   void audit_now();
   void deliver_signal(const engine::Event& event);
+  void watch_bad_debt();
 
   const config::ExperimentSpec& spec_;
   RunContext context_;
@@ -148,6 +149,13 @@ class World {
   bool started_ = false;
   std::unique_ptr<graph::Propagation> network_;
   std::vector<graph::Signal> signals_;  // deliveries in flight, indexed by event payload
+  struct BadDebtWatch {
+    ComponentId component;
+    int metric;
+    double last;
+  };
+  // Components whose schema declares a `bad_debt` metric: a rise is reported to the graph.
+  std::vector<BadDebtWatch> bad_debt_watch_;
 };
 
 }  // namespace cascade::world
