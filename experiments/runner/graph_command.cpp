@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include "cascade/core/error.hpp"
 #include "cascade/graph/network_analysis.hpp"
@@ -34,9 +35,11 @@ void print_cascade_summary(const runner::Plan& plan, const runner::EnsembleRepor
   for (std::size_t p = 0; p < plan.points.size() && p < report.points.size(); ++p) {
     const auto& st = report.points[p];
     if (st.n_ok == 0) continue;  // failed, or not in this shard
-    std::string params;
-    for (const auto& a : plan.points[p].assignments) params += (params.empty() ? "" : " | ") + a.value;
-    if (params.empty()) params = "-";
+    // (a stream, not string appends: GCC 12's -Wrestrict misfires on them here, PR 105651)
+    std::ostringstream joined;
+    for (std::size_t i = 0; i < plan.points[p].assignments.size(); ++i)
+      joined << (i == 0 ? "" : " | ") << plan.points[p].assignments[i].value;
+    const std::string params = plan.points[p].assignments.empty() ? std::string("-") : joined.str();
     char t_text[32] = "-";
     if (std::isfinite(st.time_to_first_insolvency_mean)) std::snprintf(t_text, sizeof t_text, "%.0f s", st.time_to_first_insolvency_mean);
     std::printf("%-6zu %-28.28s %9.2f %9.2f %10.2f %9.2f %14s\n", p, params.c_str(), st.cascade_depth_mean,
