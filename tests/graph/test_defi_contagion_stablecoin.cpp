@@ -67,7 +67,9 @@ TEST_CASE("defi_contagion_stablecoin: keepers paying up to $1.10 for DAI carry t
   // DAI = 1, LT/LTV = 0.95/0.93 = 1.0215 (positions are cut to the 93 % LTV) ...
   CHECK(metric(w, "maker", "stablecoin_price") > 0.95 / 0.93);
   // ... and the lending market, five hops from the shock, liquidates; its first liquidation comes
-  // after the first vault liquidation (the feed must first see the pool move).
+  // after the first vault liquidation (the feed must first see the pool move). Its only venue is
+  // DAI/USDC with the debt (DAI) as base, so every liquidation here is a sale of the quote asset
+  // (seized USDC) for the base: the market_liquidator's debt/collateral orientation.
   CHECK(metric(w, "aave", "liquidations") > 0.0);
   CHECK(node("aave").impacted == 1);
   CHECK(result.summary.cascade_depth >= 5);
