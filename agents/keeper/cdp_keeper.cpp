@@ -244,7 +244,8 @@ void register_cdp_keeper(world::Registry& registry) {
   s.params.push_back(ParamSchema::number("min_discount", "fraction", "required discount to the market price").range(0, 1, false, true).with_default(0.05));
   s.params.push_back(ParamSchema::number("lowball_bid", "stablecoin", "the lowball strategy's first bid").range(0, 1e12, true).with_default(1.0));
   s.params.push_back(ParamSchema::string("stablecoin_venue", "stablecoin/numeraire pool where keepers buy stablecoin they lack (\"\" = none)")
-                         .with_default(std::string()));
+                         .with_default(std::string())
+                         .edge(graph::EdgeKind::liquidates_on));  // their purchases move the pool
   s.params.push_back(ParamSchema::number("numeraire_capital", "numeraire", "numeraire per keeper for buying stablecoin").range(0, 1e15).with_default(0.0));
   s.params.push_back(ParamSchema::number("max_stablecoin_price", "numeraire", "highest marginal price paid for stablecoin").range(0, 1e6, true).with_default(1.1));
   s.params.push_back(ParamSchema::group(

@@ -15,6 +15,24 @@ namespace cascade::agents {
 using protocols::LendingModel;
 using protocols::LiquidationOutcome;
 
+namespace {
+// A venue sells collateral for debt in either orientation: collateral/debt (sell base) or
+// debt/collateral (sell quote for base, e.g. USDC collateral sold on a DAI/USDC pool for DAI debt).
+bool sells_base(const protocols::ConstantProductAmm& v, ledger::TokenId collateral) { return v.base_token() == collateral; }
+// Debt received for `amount` of collateral (no state change).
+double quote_sale(const protocols::ConstantProductAmm& v, ledger::TokenId collateral, double amount) {
+  return sells_base(v, collateral) ? v.quote_sell_base(amount)
+                                   : protocols::ConstantProductMath::amount_out(amount, v.reserve_quote(), v.reserve_base(), v.fee());
+}
+// Spot price of the collateral in the debt asset.
+double spot(const protocols::ConstantProductAmm& v, ledger::TokenId collateral) {
+  return sells_base(v, collateral) ? v.price() : 1.0 / v.price();
+}
+double sell(protocols::ConstantProductAmm& v, world::World& world, ledger::AccountId wallet, ledger::TokenId collateral, double amount) {
+  return sells_base(v, collateral) ? v.sell_base(world, wallet, amount) : v.sell_quote(world, wallet, amount);
+}
+}  // namespace
+
 MarketLiquidators::MarketLiquidators(const config::ComponentSpec& spec, world::World& world)
     : Component(spec.name, spec.schema),
       crew_(world, *this, static_cast<std::uint32_t>(spec.params.integer("count")), spec.params.distribution("latency")),
@@ -51,7 +69,7 @@ void MarketLiquidators::start(world::World& world) {
 protocols::ConstantProductAmm* MarketLiquidators::venue_for(std::uint32_t collateral, std::uint32_t debt) const {
   const auto c = market_->reserve(collateral).token, dt = market_->reserve(debt).token;
   for (auto* v : venues_)
-    if (v->base_token() == c && v->quote_token() == dt) return v;
+    if ((v->base_token() == c && v->quote_token() == dt) || (v->base_token() == dt && v->quote_token() == c)) return v;
   return nullptr;
 }
 
@@ -96,10 +114,14 @@ std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32
             // smaller size x: when that bound is below min_profit at this size and as x → 0, no
             // size of this pair can pass, and the venue quotes are not needed.
             bounded = true;
-            const double upper = (preview.to_liquidator() * venue->price() * (1.0 - venue->fee()) - preview.debt_repaid) * market_->price(d) - gas_cost_;
+            const double upper =
+                (preview.to_liquidator() * spot(*venue, market_->reserve(c).token) * (1.0 - venue->fee()) - preview.debt_repaid) *
+                    market_->price(d) -
+                gas_cost_;
             if (std::max(upper, -gas_cost_) < min_profit_) break;
           }
-          const double profit = (venue->quote_sell_base(preview.to_liquidator()) - preview.debt_repaid) * market_->price(d) - gas_cost_;
+          const double profit =
+              (quote_sale(*venue, market_->reserve(c).token, preview.to_liquidator()) - preview.debt_repaid) * market_->price(d) - gas_cost_;
           if (profit > best_profit) {
             best_profit = profit;
             best_repay = repay;
@@ -116,7 +138,7 @@ std::uint32_t MarketLiquidators::liquidate_some(world::World& world, std::uint32
     }
     const auto out = market_->liquidate(world, p, best_d, best_c, best_repay, wallet, j);
     if (out.status != LiquidationOutcome::Status::done) continue;
-    const double received = venue_for(best_c, best_d)->sell_base(world, wallet, out.to_liquidator());
+    const double received = sell(*venue_for(best_c, best_d), world, wallet, market_->reserve(best_c).token, out.to_liquidator());
     profit_ += (received - out.debt_repaid) * market_->price(best_d) - gas_cost_;
     ++liquidations_;
     ++done;
@@ -145,10 +167,10 @@ std::uint32_t MarketLiquidators::absorb_and_buy(world::World& world, std::uint32
     double pay = std::min(budget, inventory / market_->quote_collateral(c, 1.0));
     for (int attempt = 0; attempt < 4 && pay > 0.0; ++attempt, pay *= 0.5) {
       const double units = market_->quote_collateral(c, pay);
-      if ((venue->quote_sell_base(units) - pay) * market_->price(base) - gas_cost_ < min_profit_) continue;
+      if ((quote_sale(*venue, market_->reserve(c).token, units) - pay) * market_->price(base) - gas_cost_ < min_profit_) continue;
       const double bought = market_->buy_collateral(world, wallet, c, pay);
       if (!(bought > 0.0)) break;
-      const double received = venue->sell_base(world, wallet, bought);
+      const double received = sell(*venue, world, wallet, market_->reserve(c).token, bought);
       profit_ += (received - pay) * market_->price(base) - gas_cost_;
       ++purchases_;
       ++done;

@@ -120,9 +120,18 @@ void CdpSystem::start(world::World& world) {
   // earlier) was issued by vaults outside the model: book it as background debt.
   background_ = world.ledger().supply(stablecoin_);
   if (bidder_capital_ > 0.0) mint_background(world, bidders_, bidder_capital_);
+  // Components started after this one may mint the stablecoin too (a lending market's suppliers,
+  // liquidators' capital): that is also circulation issued outside the model, booked by the first
+  // event at t = 0, after every start.
+  world.sim().schedule(world.now(), engine::EventClass::exogenous, id(), book_outside);
 }
 
 void CdpSystem::handle(const engine::Event& event, world::World& world) {
+  if (event.kind == book_outside) {
+    background_ += world.ledger().supply(stablecoin_) - (total_debt() + sin_);
+    outside_booked_ = true;
+    return;
+  }
   if (event.kind != flop_deal || flop_next_ >= flop_lots_.size()) return;
   const double lot = flop_lots_[flop_next_++];
   auto& ledger = world.ledger();
@@ -162,7 +171,7 @@ void CdpSystem::audit(const world::World& world, std::vector<std::string>& probl
   std::ostringstream m;
   m.precision(15);
   const double supply = ledger.supply(stablecoin_);
-  if (!near(supply, total_debt() + sin_))
+  if (outside_booked_ && !near(supply, total_debt() + sin_))
     m << name() << ": " << stablecoin_name_ << " supply " << supply << " != issued debt " << total_debt() << " + sin " << sin_;
   else if (!near(ledger.balance(vow_, stablecoin_), surplus_))
     m << name() << ": vow holds " << ledger.balance(vow_, stablecoin_) << " but the surplus books say " << surplus_;
@@ -184,7 +193,9 @@ void register_cdp_system(world::Registry& registry) {
   s.params.push_back(ParamSchema::reference("stablecoin", RefKind::asset, "the stablecoin this system issues (e.g. DAI)")
                           .edge(graph::EdgeKind::issues));
   s.params.push_back(ParamSchema::reference("governance_token", RefKind::asset, "token minted by debt auctions (e.g. MKR)"));
-  s.params.push_back(ParamSchema::string("market", "venue pricing the stablecoin in the numeraire (\"\" = assume 1)").with_default(std::string()));
+  s.params.push_back(ParamSchema::string("market", "venue pricing the stablecoin in the numeraire (\"\" = assume 1)")
+                         .with_default(std::string())
+                         .edge(graph::EdgeKind::priced_by));
   s.params.push_back(ParamSchema::number("ceiling", "stablecoin", "global debt ceiling (vat.Line)").range(0, 1e15, true).with_default(1e10));
   s.params.push_back(ParamSchema::number("hole", "stablecoin", "global limit on debt being liquidated (dog.Hole)").range(0, 1e15, true).with_default(150e6));
   s.params.push_back(ParamSchema::group(

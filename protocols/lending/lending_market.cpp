@@ -515,7 +515,14 @@ LiquidationOutcome LendingMarket::liquidate(world::World& world, std::uint32_t p
   ledger.transfer(market_account_, treasury_, reserves_[c].token, out.protocol_fee);
   coll = out.collateral_seized >= coll ? 0.0 : coll - seized;
   state_[c].collateral -= seized;
-  if (params_.model == LendingModel::aave_v3 && !has_collateral(p)) book_deficit(p, out);
+  if (params_.model == LendingModel::aave_v3 && !has_collateral(p)) {
+    book_deficit(p, out);
+    // Dependency graph, as lending_pool: the suppliers would bear the deficit / their claims.
+    double claims = 0.0;
+    for (std::uint32_t r = 0; r < reserves_.size(); ++r) claims += state_[r].supplier_claims() * price(r);
+    if (out.bad_debt > 0.0)
+      world.signal(*this, graph::SignalKind::bad_debt, deficit_value_, claims > 0.0 ? std::min(1.0, deficit_value_ / claims) : 1.0);
+  }
 
   liquidated_value_ += out.collateral_seized * price(c);
   debt_repaid_value_ += out.debt_repaid * price(d);

@@ -156,8 +156,9 @@ ParamSchema&& ParamSchema::with_default(ParamValue v) && {
 }
 
 ParamSchema&& ParamSchema::edge(graph::EdgeKind kind) && {
-  CASCADE_ASSERT(type == ParamType::reference || type == ParamType::string_list,
-                 "parameter '" + name + "': only a reference or a list of names is a graph edge");
+  // An optional name (a string whose "" means none) is an edge too when it names a node.
+  CASCADE_ASSERT(type == ParamType::reference || type == ParamType::string_list || type == ParamType::string,
+                 "parameter '" + name + "': only a reference, an optional name or a list of names is a graph edge");
   edge_kind = kind;
   return std::move(*this);
 }

@@ -52,6 +52,10 @@ void add_reference_edges(DependencyGraph& g, int self, const config::ParamSet& p
       named.push_back(ref->name);
     // A list of names (e.g. a market's oracles) is a list of references where its entries name nodes.
     if (const auto* list = std::get_if<config::StringList>(&item.value)) named = *list;
+    // An optional name annotated with an edge (e.g. a keeper's stablecoin_venue) counts when it names a node.
+    if (const auto* text = std::get_if<std::string>(&item.value); text && it->type == config::ParamType::string &&
+                                                                 it->edge_kind != EdgeKind::depends_on)
+      named.push_back(*text);
     for (const auto& name : named) {
       const int other = g.find(name);
       if (other < 0 || other == self) continue;

@@ -112,7 +112,7 @@ class CdpSystem final : public world::Component {
   void audit(const world::World& world, std::vector<std::string>& problems) const override;
 
  private:
-  enum Kind : std::uint32_t { flop_deal = 0 };
+  enum Kind : std::uint32_t { flop_deal = 0, book_outside = 1 };
   void maybe_flop(world::World& world);
 
   std::string stablecoin_name_, governance_name_;
@@ -127,6 +127,7 @@ class CdpSystem final : public world::Component {
   std::vector<std::string> sources_;
   std::vector<double> source_debt_;
   double background_ = 0;
+  bool outside_booked_ = false;  ///< stablecoin minted by other components at start booked as background
   double dirt_ = 0;
   double sin_ = 0;
   double surplus_ = 0;
