@@ -100,21 +100,35 @@ def errors(source: PathOrFile) -> pd.DataFrame:
     return _table(source, "/runs/errors")
 
 
-def liquidations(source: PathOrFile) -> pd.DataFrame:
-    """``/events/liquidations``: one row per liquidation, plus a ``protocol_name`` column.
-
-    Returns an empty frame when the experiment did not record liquidation events.
-    """
+def _event_table(source: PathOrFile, path: str, empty_columns: list) -> pd.DataFrame:
+    """An ``/events`` table plus a ``protocol_name`` column (empty frame when it is absent)."""
     with _opened(source) as f:
-        if "/events/liquidations" not in f:
-            return pd.DataFrame(columns=["run_index", "time_s", "protocol", "debt_repaid"])
-        ds = f["/events/liquidations"]
+        if path not in f:
+            return pd.DataFrame(columns=empty_columns)
+        ds = f[path]
         frame = _decode_frame(ds[()])
         names = [_text(n) for n in ds.attrs.get("protocols", [])]
         lookup = np.array(names + ["?"], dtype=object)
         index = frame["protocol"].to_numpy(dtype=np.int64) if len(frame) else np.empty(0, np.int64)
         frame["protocol_name"] = lookup[np.clip(index, 0, len(names))] if len(names) else "?"
         return frame
+
+
+def liquidations(source: PathOrFile) -> pd.DataFrame:
+    """``/events/liquidations``: one row per liquidation, plus a ``protocol_name`` column.
+
+    Returns an empty frame when the experiment did not record liquidation events.
+    """
+    return _event_table(source, "/events/liquidations", ["run_index", "time_s", "protocol", "debt_repaid"])
+
+
+def adl_events(source: PathOrFile) -> pd.DataFrame:
+    """``/events/adl``: one row per auto-deleveraging close, plus a ``protocol_name`` column.
+
+    Returns an empty frame when the experiment did not list ``adl`` in ``outputs.events``.
+    """
+    return _event_table(source, "/events/adl", ["run_index", "time_s", "protocol", "market", "account", "side",
+                                                 "size", "price", "pnl", "score", "loss_covered"])
 
 
 def nodes(source: PathOrFile) -> pd.DataFrame:

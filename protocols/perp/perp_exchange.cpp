@@ -583,6 +583,20 @@ void PerpExchange::deleverage(world::World& world, std::size_t m, double quantit
     adl_closed_notional_ += take * price;
     ++adl_count_;
     adl_log_.push_back({to_seconds(world.now()), static_cast<std::uint32_t>(m), a, side * take, price, realised, adl_score_of(a, m)});  // score before the close
+    output::AdlRecord r;
+    r.time_s = adl_log_.back().time_s;
+    r.protocol = protocol_index_;
+    r.market = static_cast<std::uint32_t>(m);
+    r.account = a;
+    r.side = p.size > 0.0 ? 1 : -1;
+    r.size = take;
+    r.price = price;
+    r.pnl = realised;
+    r.score = adl_log_.back().score;
+    // The profit the position gives up by closing at the bankruptcy price rather than the mark:
+    // the part of the bankrupt side's loss it covers.
+    r.loss_covered = take * sign(p.size) * (mark(m) - price);
+    world.record_adl(r);
     apply_fill(a, m, side * take, price);
     apply_fill(engine_, m, -side * take, price);
     remaining -= take;

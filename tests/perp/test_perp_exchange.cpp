@@ -24,6 +24,7 @@ struct Options {
   std::string market_extra;    // extra keys of both markets
   std::string exchange_extra = "insurance_fund: 10000";  // extra keys of the exchange
   std::string btc_unit = "BTC", eth_unit = "ETH";
+  std::string outputs;  // an `outputs:` section, if any
 };
 
 // BTC at 50,000 and ETH at 3,000 fall by the given fractions in one step at t = 1 min. Books:
@@ -42,7 +43,7 @@ protocols:
   btc_perp: {type: perp_market, oracle: btc, book: btc_book, risk_unit: )" + o.btc_unit + ", " + o.market_extra + R"(}
   eth_perp: {type: perp_market, oracle: eth, book: eth_book, risk_unit: )" + o.eth_unit + ", " + o.market_extra + R"(}
   ex: {type: perp_exchange, markets: [btc_perp, eth_perp], collateral: USDT, )" + o.exchange_extra + R"(}
-)";
+)" + o.outputs + "\n";
 }
 
 struct Fixture {
@@ -178,6 +179,49 @@ TEST_CASE("an empty insurance fund auto-deleverages the most profitable short at
   CHECK(f.ex.collateral(shorter) == doctest::Approx(6'000.0));  // margin 5,000 + 1,000 realised
   CHECK(f.ex.insurance_fund() == doctest::Approx(0.0));
   CHECK(f.ex.bad_debt() == 0.0);
+}
+
+TEST_CASE("outputs.events: [adl] records each deleveraged close as an /events/adl row") {
+  // The scenario of the test above, with the ADL event table switched on.
+  Options o;
+  o.btc_drop = 0.03;  // 50,000 → 48,500
+  o.exchange_extra = "insurance_fund: 0";
+  o.outputs = "outputs: {events: [liquidations, adl]}";
+  Fixture f(o);
+  const auto longer = f.account(MarginMode::isolated, 1'000);
+  const auto shorter = f.account(MarginMode::isolated, 5'000);
+  REQUIRE(f.ex.open_at(shorter, kBtc, -1.0, 50'000, 5'000));
+  REQUIRE(f.ex.open_at(longer, kBtc, 1.0, 50'000, 1'000));
+  f.world.advance_to(2 * kMinute);
+  const auto& rows = f.world.result().adl;
+  REQUIRE(rows.size() == 1);  // one position closed (adl_count 1)
+  CHECK(rows[0].time_s == doctest::Approx(60.0));  // the crash at 1 min
+  CHECK(rows[0].protocol == 2);  // protocols: btc_perp, eth_perp, ex
+  CHECK(rows[0].market == kBtc);
+  CHECK(rows[0].account == shorter);
+  CHECK(rows[0].side == -1);  // a short
+  CHECK(rows[0].size == doctest::Approx(1.0));  // the whole 1 BTC
+  CHECK(rows[0].price == doctest::Approx(49'000.0));  // bankruptcy price 50,000 − 1,000/1
+  CHECK(rows[0].pnl == doctest::Approx(1'000.0));  // short from 50,000 bought back at 49,000
+  CHECK(rows[0].score == doctest::Approx(0.03 * 48'500 / 6'500).epsilon(1e-9));  // as above
+  // At the mark 48,500 the short would have made 1,500; it gets 1,000, covering the long's
+  // deficit 1,500 − 1,000 = 500 (its equity −500 at the crash).
+  CHECK(rows[0].loss_covered == doctest::Approx(500.0));
+  CHECK(f.world.result().liquidations.size() == 1);  // the long's liquidation, still recorded
+}
+
+TEST_CASE("outputs.events without adl records no /events/adl rows") {
+  Options o;
+  o.btc_drop = 0.03;
+  o.exchange_extra = "insurance_fund: 0";
+  Fixture f(o);  // events default to [liquidations]
+  const auto longer = f.account(MarginMode::isolated, 1'000);
+  const auto shorter = f.account(MarginMode::isolated, 5'000);
+  REQUIRE(f.ex.open_at(shorter, kBtc, -1.0, 50'000, 5'000));
+  REQUIRE(f.ex.open_at(longer, kBtc, 1.0, 50'000, 1'000));
+  f.world.advance_to(2 * kMinute);
+  CHECK(f.ex.adl_count() == 1);
+  CHECK(f.world.result().adl.empty());
 }
 
 TEST_CASE("socialised loss: the fund's shortfall is charged to accounts with unrealised profit") {

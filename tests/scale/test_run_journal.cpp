@@ -33,6 +33,7 @@ OutputLayout layout() {
   l.final_metric_names = {"pool.bad_debt"};
   l.final_metric_units = {"USD"};
   l.write_liquidations = true;
+  l.write_adl = true;
   l.protocol_names = {"pool"};
   return l;
 }
@@ -49,6 +50,11 @@ RunResult run(std::uint64_t index) {
   liq.run_index = index;
   liq.debt_repaid = 1e300;
   r.liquidations = {liq, liq};
+  AdlRecord adl;
+  adl.run_index = index;
+  adl.side = -1;
+  adl.loss_covered = -0.0;
+  r.adl = {adl};
   r.final_metrics = {static_cast<double>(index)};
   if (index == 4) r.error = "audit: negative balance";
   return r;
@@ -80,6 +86,9 @@ TEST_CASE("runs and layouts round-trip exactly") {
   CHECK(same_bits(b.series[0][2], -0.0));
   CHECK(b.liquidations.size() == 2);
   CHECK(b.liquidations[1].debt_repaid == 1e300);
+  REQUIRE(b.adl.size() == 1);
+  CHECK(b.adl[0].side == -1);
+  CHECK(same_bits(b.adl[0].loss_covered, -0.0));
   CHECK(b.final_metrics == a.final_metrics);
   CHECK(b.error == "audit: negative balance");
   CHECK_THROWS_AS(deserialize_run(bytes.data(), bytes.size() - 1), JournalError);
@@ -95,6 +104,11 @@ TEST_CASE("runs and layouts round-trip exactly") {
   OutputLayout other = l;
   other.sweep_values[1][0] = "0.005";
   CHECK_FALSE(same_experiment(l, other));
+  OutputLayout no_adl = l;
+  no_adl.write_adl = false;  // /events/adl dropped: another output layout
+  const auto nb = serialize(no_adl);
+  CHECK(deserialize_layout(nb.data(), nb.size()).write_adl == false);
+  CHECK_FALSE(same_experiment(l, no_adl));
 }
 
 TEST_CASE("a reader keeps the intact prefix and drops a torn or damaged record") {

@@ -136,7 +136,12 @@ std::string ExperimentSpec::normalized_yaml() const {
   out << YAML::Key << "summary" << YAML::Value;
   emit_value(out, outputs.summary);
   out << YAML::Key << "events" << YAML::Value;
-  emit_value(out, outputs.liquidation_events ? StringList{"liquidations"} : StringList{});
+  {
+    StringList events;
+    if (outputs.liquidation_events) events.push_back("liquidations");
+    if (outputs.adl_events) events.push_back("adl");
+    emit_value(out, events);
+  }
   out << YAML::EndMap;
 
   if (network.present) {

@@ -200,7 +200,7 @@ const std::vector<ParamSchema>& outputs_schema() {
                     .range(0, kInf)
                     .with_default(20));
     ParamSchema events = ParamSchema::string_list("events", "event tables to record").with_default(StringList{"liquidations"});
-    events.choices = {"liquidations"};
+    events.choices = {"liquidations", "adl"};
     s.push_back(std::move(events));
     return s;
   }();
@@ -556,6 +556,7 @@ void Validator::read_outputs(const YamlNode& root, ExperimentSpec& spec) {
   if (params->has("events")) {
     const auto& events = params->string_list("events");
     spec.outputs.liquidation_events = std::find(events.begin(), events.end(), "liquidations") != events.end();
+    spec.outputs.adl_events = std::find(events.begin(), events.end(), "adl") != events.end();
   }
   if (params->has("timeseries")) spec.outputs.timeseries = params->string_list("timeseries");
   if (params->has("summary")) spec.outputs.summary = params->string_list("summary");

@@ -135,6 +135,24 @@ H5::CompType event_mem_type() {
   return t;
 }
 
+H5::CompType adl_mem_type() {
+  using P = H5::PredType;
+  using A = AdlRecord;
+  H5::CompType t(sizeof(A));
+  t.insertMember("run_index", HOFFSET(A, run_index), P::NATIVE_UINT64);
+  t.insertMember("time_s", HOFFSET(A, time_s), P::NATIVE_DOUBLE);
+  t.insertMember("protocol", HOFFSET(A, protocol), P::NATIVE_UINT32);
+  t.insertMember("market", HOFFSET(A, market), P::NATIVE_UINT32);
+  t.insertMember("account", HOFFSET(A, account), P::NATIVE_UINT32);
+  t.insertMember("side", HOFFSET(A, side), P::NATIVE_INT32);
+  t.insertMember("size", HOFFSET(A, size), P::NATIVE_DOUBLE);
+  t.insertMember("price", HOFFSET(A, price), P::NATIVE_DOUBLE);
+  t.insertMember("pnl", HOFFSET(A, pnl), P::NATIVE_DOUBLE);
+  t.insertMember("score", HOFFSET(A, score), P::NATIVE_DOUBLE);
+  t.insertMember("loss_covered", HOFFSET(A, loss_covered), P::NATIVE_DOUBLE);
+  return t;
+}
+
 /// One row of `/runs/errors` in memory (the message points into the RunResult).
 struct ErrorRow {
   std::uint64_t run_index = 0;
@@ -521,6 +539,10 @@ struct Hdf5Writer::Impl {
   H5::CompType summary_mem = summary_mem_type();
   H5::CompType event_mem = event_mem_type();
   H5::CompType error_mem = error_mem_type();
+  H5::CompType adl_mem = adl_mem_type();
+  H5::DataSet adl;  // /events/adl, when layout.write_adl
+  std::vector<AdlRecord> adl_buffer;
+  hsize_t adl_size = 0;
   std::optional<H5::CompType> run_metrics_mem;  // built from the layout's metric names
   H5::DataSet summary;
   H5::DataSet run_metrics;
@@ -607,6 +629,14 @@ void Hdf5Writer::Impl::open() {
     events = create_extendible_table(file, "/events/liquidations", packed_copy(event_mem), event_chunk_rows);
     string_array_attribute(events, "protocols", layout.protocol_names);
   }
+  if (layout.write_adl) {
+    adl = create_extendible_table(file, "/events/adl", packed_copy(adl_mem), event_chunk_rows);
+    string_array_attribute(adl, "protocols", layout.protocol_names);
+    string_array_attribute(adl, "columns", {"run_index", "time_s", "protocol", "market", "account", "side", "size",
+                                            "price", "pnl", "score", "loss_covered"});
+    string_array_attribute(adl, "units", {"", "s", "", "", "", "", "contracts", "numeraire/contract", "numeraire", "",
+                                          "numeraire"});
+  }
 
   create_group(file, "/points");
 
@@ -689,6 +719,10 @@ void Hdf5Writer::Impl::write(const RunResult& result, bool recorded) {
     event_buffer.insert(event_buffer.end(), result.liquidations.begin(), result.liquidations.end());
     if (event_buffer.size() >= event_chunk_rows) flush_events();
   }
+  if (layout.write_adl) {
+    adl_buffer.insert(adl_buffer.end(), result.adl.begin(), result.adl.end());
+    if (adl_buffer.size() >= event_chunk_rows) flush_events();
+  }
   if (!layout.network.empty()) {
     node_buffer.insert(node_buffer.end(), result.nodes.begin(), result.nodes.end());
     if (node_buffer.size() >= event_chunk_rows) flush_events();
@@ -707,6 +741,10 @@ void Hdf5Writer::Impl::flush_events() {
   if (layout.write_liquidations) {
     append_rows(events, event_mem, event_buffer.data(), event_buffer.size(), events_size);
     event_buffer.clear();
+  }
+  if (layout.write_adl) {
+    append_rows(adl, adl_mem, adl_buffer.data(), adl_buffer.size(), adl_size);
+    adl_buffer.clear();
   }
   if (!layout.network.empty()) {
     append_rows(nodes, node_mem, node_buffer.data(), node_buffer.size(), nodes_size);
@@ -741,6 +779,7 @@ void Hdf5Writer::Impl::close() {
   summary.close();
   errors.close();
   if (layout.write_liquidations) events.close();
+  if (layout.write_adl) adl.close();
   if (!layout.network.empty()) nodes.close();
   file.close();
 }
@@ -815,6 +854,15 @@ void Hdf5Writer::write(const RunResult& result) {
         throw Error("output: run " + std::to_string(s.run_index) + " has a liquidation record with run_index " +
                     std::to_string(e.run_index) + " and protocol " + std::to_string(e.protocol) + " (of " +
                     std::to_string(l.protocol_names.size()) + " protocols)");
+      }
+    }
+  }
+
+  if (l.write_adl) {
+    for (const auto& e : result.adl) {
+      if (e.run_index != s.run_index || e.protocol >= l.protocol_names.size()) {
+        throw Error("output: run " + std::to_string(s.run_index) + " has an ADL record with run_index " +
+                    std::to_string(e.run_index) + " and protocol " + std::to_string(e.protocol));
       }
     }
   }

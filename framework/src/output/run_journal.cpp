@@ -13,12 +13,13 @@ namespace {
 
 // Adding a field to RunResult or OutputLayout must add it to the serialisation below, or resume,
 // merge and MPI would silently drop it: these asserts fail until the code here is updated.
-static_assert(sizeof(RunResult) == sizeof(RunSummary) + 4 * sizeof(std::vector<int>) + sizeof(std::string),
+static_assert(sizeof(RunResult) == sizeof(RunSummary) + 5 * sizeof(std::vector<int>) + sizeof(std::string),
               "RunResult gained a field: serialise it in serialize()/deserialize_run() (run_journal.cpp)");
 static_assert(sizeof(OutputLayout) == 6 * sizeof(std::string) + 2 * sizeof(std::uint64_t) +
                                           9 * sizeof(std::vector<int>) + sizeof(std::uint64_t) + sizeof(NetworkTables),
               "OutputLayout gained a field: serialise it in serialize()/deserialize_layout() (run_journal.cpp)");
 static_assert(std::is_trivially_copyable_v<RunSummary> && std::is_trivially_copyable_v<LiquidationRecord> &&
+              std::is_trivially_copyable_v<AdlRecord> &&
               std::is_trivially_copyable_v<NodeRecord>);
 
 // The dependency-graph tables of OutputLayout::network (cascade/output/network_tables.hpp).
@@ -46,7 +47,7 @@ void network_edge_fields(Io& io, Row& e) {
 }
 
 constexpr std::array<char, 16> kMagic{'C', 'A', 'S', 'C', 'A', 'D', 'E', '-', 'J', 'O', 'U', 'R', 'N', 'A', 'L', '\n'};
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;  // 2: RunResult::adl, OutputLayout::write_adl
 constexpr std::uint32_t kRecordTag = 0x314E5552;  // "RUN1"
 constexpr std::uint64_t kMaxRecordBytes = std::uint64_t{1} << 40;
 
@@ -160,6 +161,7 @@ void run_fields(Io& io, Result& r) {
   io(r.summary);
   io(r.series);
   io(r.liquidations);
+  io(r.adl);
   io(r.final_metrics);
   io(r.nodes);
   io(r.error);
@@ -186,6 +188,7 @@ void layout_fields(Io& io, Layout& l) {
   io(l.final_metric_names);
   io(l.final_metric_units);
   io(l.write_liquidations);
+  io(l.write_adl);
   io(l.protocol_names);
   io(l.network.nodes);
   io(l.network.edges);

@@ -140,6 +140,7 @@ output::OutputLayout make_layout(const Plan& plan) {
     }
   }
   layout.write_liquidations = base.outputs.liquidation_events;
+  layout.write_adl = base.outputs.adl_events;
   layout.network = graph::network_tables(base);  // /network and /runs/nodes
   for (const auto& c : base.components)
     if (c.section == config::Section::protocols) layout.protocol_names.push_back(c.name);

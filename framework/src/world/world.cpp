@@ -102,6 +102,12 @@ void World::record_liquidation(output::LiquidationRecord record) {
   result_.liquidations.push_back(record);
 }
 
+void World::record_adl(output::AdlRecord record) {
+  if (!spec_.outputs.adl_events) return;
+  record.run_index = context_.run_index;
+  result_.adl.push_back(record);
+}
+
 int World::node_of(const Component& c) const { return network_->graph().asset_count() + static_cast<int>(c.id()); }
 
 void World::signal(const Component& from, graph::SignalKind kind, double value, double loss_fraction) {
@@ -209,6 +215,7 @@ output::RunResult World::run() {
     result_.error = e.what();
     result_.series.clear();
     result_.liquidations.clear();
+    result_.adl.clear();
     result_.final_metrics.clear();
     result_.nodes.clear();
   }

@@ -33,6 +33,7 @@ struct OutputSpec {
   std::vector<std::string> timeseries;   ///< "component.metric", validated against schemas
   std::int64_t timeseries_replicas = 20; ///< full series for replicas [0, n) of every point
   bool liquidation_events = true;        ///< `events: [liquidations]`
+  bool adl_events = false;               ///< `events: [adl]`
   std::vector<std::string> summary;      ///< "component.metric" final values printed per point
 };
 

@@ -40,6 +40,7 @@ struct OutputLayout {
   std::vector<std::string> final_metric_units;
   // /events
   bool write_liquidations = true;
+  bool write_adl = false;  ///< /events/adl
   std::vector<std::string> protocol_names;  ///< for LiquidationRecord::protocol
   // /network and /runs/nodes (written when it has nodes)
   NetworkTables network;

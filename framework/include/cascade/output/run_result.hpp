@@ -57,6 +57,21 @@ struct LiquidationRecord {
   double bad_debt = 0;            ///< deficit booked by this liquidation (debt units)
 };
 
+/// @brief One row of `/events/adl`: one position closed by auto-deleveraging.
+struct AdlRecord {
+  std::uint64_t run_index = 0;
+  double time_s = 0;             ///< seconds since the experiment start
+  std::uint32_t protocol = 0;    ///< index into the `protocols` attribute of the dataset
+  std::uint32_t market = 0;      ///< market index within the exchange
+  std::uint32_t account = 0;     ///< the deleveraged account
+  std::int32_t side = 0;         ///< side of the closed position: +1 long, -1 short
+  double size = 0;               ///< contracts closed (> 0)
+  double price = 0;              ///< bankruptcy price it was closed at (numeraire per contract)
+  double pnl = 0;                ///< PnL the closed part realised at that price (numeraire)
+  double score = 0;              ///< its ADL rank score (PnL% × effective leverage) when ranked
+  double loss_covered = 0;       ///< size × |mark − price|: the loss it absorbed (numeraire)
+};
+
 /// @brief One row of `/runs/nodes`: a dependency-graph node in one run.
 struct NodeRecord {
   std::uint64_t run_index = 0;
@@ -76,6 +91,7 @@ struct RunResult {
   /// [metric][sample]; empty when this run's series are not recorded.
   std::vector<std::vector<double>> series;
   std::vector<LiquidationRecord> liquidations;
+  std::vector<AdlRecord> adl;  ///< `/events/adl` rows (when outputs.events has adl)
   std::vector<NodeRecord> nodes;  ///< one per dependency-graph node; empty when the run failed
   /// Final value of every metric every component declares, in build order then schema order
   /// (`OutputLayout::final_metric_names`); empty when the run failed.

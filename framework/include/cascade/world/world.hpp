@@ -102,6 +102,8 @@ class World {
   std::uint32_t protocol_index(const std::string& name) const;
   /// Appends a liquidation to this run's event log (when outputs.events has liquidations).
   void record_liquidation(output::LiquidationRecord record);
+  /// Appends an auto-deleveraging close to this run's event log (when outputs.events has adl).
+  void record_adl(output::AdlRecord record);
 
   /// @brief Reports the current level of one of `from`'s observables to the dependency graph.
   /// When it is an impact (graph/signal.hpp) the node's dependents receive
@@ -126,6 +128,8 @@ class World {
   /// @brief Step-by-step use (tests, notebooks): start() once, then advance_to() any number of
   /// times; exceptions propagate instead of becoming a failed run.
   void start();
+  /// This run's results so far (step-by-step use: the event logs filled by advance_to()).
+  const output::RunResult& result() const { return result_; }
   /// Processes every event with time ≤ t (and ≤ the horizon).
   /// @throws cascade::Error if more than kMaxEventsPerInstant events run at one instant (a
   /// feedback loop between components with zero delays).
