@@ -131,6 +131,17 @@ def adl_events(source: PathOrFile) -> pd.DataFrame:
                                                  "size", "price", "pnl", "score", "loss_covered"])
 
 
+def heatmap(source: PathOrFile) -> tuple:
+    """``/heatmaps``: ``(debt, time_s, bin_lower)`` as numpy arrays, ``debt`` float64
+    [point, time, bin] in numeraire (mean over each point's completed runs). Returns ``None`` when
+    the experiment did not set ``outputs.heatmaps``.
+    """
+    with _opened(source) as f:
+        if "heatmaps/liquidation" not in f:
+            return None
+        return (f["heatmaps/liquidation"][()], f["heatmaps/time"][()], f["heatmaps/bin_lower"][()])
+
+
 def nodes(source: PathOrFile) -> pd.DataFrame:
     """``/runs/nodes``: one row per (run, dependency-graph node), plus a ``name`` column."""
     with _opened(source) as f:

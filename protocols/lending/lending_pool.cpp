@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "cascade/config/diagnostics.hpp"
@@ -178,6 +179,22 @@ double LendingPool::health_factor(std::uint32_t p) const {
   const double debt = debt_of(p);
   if (debt <= 0.0) return std::numeric_limits<double>::infinity();
   return collateral_[p] * oracle_->price() * params_.liquidation_threshold / debt;
+}
+
+void LendingPool::liquidation_heatmap(double low, double high, std::span<double> debt_per_bin) const {
+  if (debt_per_bin.empty() || !(high > low)) return;
+  const double n = static_cast<double>(debt_per_bin.size());
+  const double value_per_collateral = oracle_->price() * params_.liquidation_threshold;
+  for (std::size_t p = 0; p < collateral_.size(); ++p) {
+    const double debt = debt_of(static_cast<std::uint32_t>(p));
+    if (debt <= 0.0) continue;
+    // liquidation price = debt / (collateral · LT); over the oracle price: debt / (collateral · price · LT)
+    const double cover = collateral_[p] * value_per_collateral;
+    const double r = cover > 0.0 ? debt / cover : std::numeric_limits<double>::infinity();
+    if (r < low) continue;
+    const double k = r >= high ? n - 1.0 : std::min(n - 1.0, std::floor((r - low) / (high - low) * n));
+    debt_per_bin[static_cast<std::size_t>(k)] += debt;
+  }
 }
 
 // HF < 1  ⇔  scaled/collateral > price · LT / index

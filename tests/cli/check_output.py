@@ -289,6 +289,38 @@ def check_h5dump(c, path, summary_fields, event_fields):
         c.check(not missing, f"h5dump -H lists the fields of {name} (missing {missing})")
 
 
+def check_heatmaps(c, f, s, shape):
+    """/heatmaps/liquidation [point, time, bin]: the mean over a point's ok runs of the debt by
+    liquidation-price ratio. The default experiment enables it (bins 50, every 1h, [0.5, 1))."""
+    if not c.check("heatmaps/liquidation" in f, "/heatmaps/liquidation exists"):
+        return
+    h = f["heatmaps/liquidation"]
+    time = f["heatmaps/time"][()]
+    lower = f["heatmaps/bin_lower"][()]
+    bins = int(h.attrs["bins"])
+    low, high = float(h.attrs["low"]), float(h.attrs["high"])
+    c.check(h.attrs["units"] == "numeraire", "/heatmaps/liquidation units = numeraire")
+    if shape is not None:
+        c.check(h.shape == (shape[0], len(time), bins), f"/heatmaps/liquidation shape {h.shape} = "
+                f"(points {shape[0]}, samples {len(time)}, bins {bins})")
+    c.check(len(time) > 0 and time[0] == 0.0 and np.all(np.diff(time) > 0), "/heatmaps/time starts at 0, ascending")
+    c.check(np.allclose(lower, low + (high - low) * np.arange(bins) / bins), "/heatmaps/bin_lower = uniform edges")
+    data = h[()]
+    c.check(np.all(data[np.isfinite(data)] >= 0), "/heatmaps/liquidation cells are >= 0")
+    if s is None or shape is None:
+        return
+    # At t = 0 a point's row sum is the mean debt of its positions with ratio >= low: more than
+    # 0 (the default positions start at HF 1.05..3, ratio 0.33..0.95) and at most its mean
+    # initial debt from /runs/summary (all positions).
+    for p in range(shape[0]):
+        ok = (s["point_id"] == p) & (s["status"] == 0)
+        if not ok.any():
+            continue
+        debt0 = float(np.mean(s["initial_debt"][ok]))
+        row0 = float(np.sum(data[p, 0]))
+        c.check(0 < row0 <= debt0 * (1 + 1e-9), f"point {p}: heatmap t=0 row sum {row0} in (0, initial debt {debt0}]")
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__.strip(), file=sys.stderr)
@@ -308,6 +340,7 @@ def main(argv):
         check_protocol_insolvency(c, f, s, shape)
         check_metrics(c, f, s, shape)
         check_timeseries(c, f, s)
+        check_heatmaps(c, f, s, shape)
         summary_fields = (list(f["runs/summary"].dtype.names) if "runs/summary" in f
                           else SUMMARY_REQUIRED)
         event_fields = (list(f["events/liquidations"].dtype.names) if "events/liquidations" in f

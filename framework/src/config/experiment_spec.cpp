@@ -142,6 +142,15 @@ std::string ExperimentSpec::normalized_yaml() const {
     if (outputs.adl_events) events.push_back("adl");
     emit_value(out, events);
   }
+  if (outputs.heatmap_bins > 0) {
+    out << YAML::Key << "heatmaps" << YAML::Value << YAML::BeginMap << YAML::Key << "liquidation_price" << YAML::Value
+        << YAML::BeginMap;
+    out << YAML::Key << "bins" << YAML::Value << std::to_string(outputs.heatmap_bins);
+    out << YAML::Key << "every" << YAML::Value << format_duration(outputs.heatmap_every);
+    out << YAML::Key << "low" << YAML::Value << detail::format_number(outputs.heatmap_low);
+    out << YAML::Key << "high" << YAML::Value << detail::format_number(outputs.heatmap_high);
+    out << YAML::EndMap << YAML::EndMap;
+  }
   out << YAML::EndMap;
 
   if (network.present) {

@@ -202,6 +202,16 @@ const std::vector<ParamSchema>& outputs_schema() {
     ParamSchema events = ParamSchema::string_list("events", "event tables to record").with_default(StringList{"liquidations"});
     events.choices = {"liquidations", "adl"};
     s.push_back(std::move(events));
+    s.push_back(ParamSchema::group(
+        "heatmaps", "heatmaps to record (/heatmaps)",
+        {ParamSchema::group(
+            "liquidation_price", "debt by liquidation price / oracle price, per sample time",
+            {ParamSchema::integer("bins", "", "number of uniform ratio bins (0: off)").range(0, 1e5).with_default(std::int64_t{0}),
+             ParamSchema::duration("every", "sampling interval").range(0, kInf, true).with_default(Duration{kHour}),
+             ParamSchema::number("low", "ratio", "lower edge of the first bin (smaller ratios are skipped)").range(0, kInf).with_default(0.0),
+             ParamSchema::number("high", "ratio", "upper edge of the last bin (larger ratios go to the last bin)")
+                 .range(0, kInf, true)
+                 .with_default(1.0)})}));
     return s;
   }();
   return schema;
@@ -560,6 +570,18 @@ void Validator::read_outputs(const YamlNode& root, ExperimentSpec& spec) {
   }
   if (params->has("timeseries")) spec.outputs.timeseries = params->string_list("timeseries");
   if (params->has("summary")) spec.outputs.summary = params->string_list("summary");
+  if (params->has("heatmaps") && params->group("heatmaps").has("liquidation_price")) {
+    const auto& h = params->group("heatmaps").group("liquidation_price");
+    if (h.has("bins")) spec.outputs.heatmap_bins = h.integer("bins");
+    if (h.has("every")) spec.outputs.heatmap_every = h.duration("every");
+    if (h.has("low")) spec.outputs.heatmap_low = h.number("low");
+    if (h.has("high")) spec.outputs.heatmap_high = h.number("high");
+    if (spec.outputs.heatmap_low >= spec.outputs.heatmap_high) {
+      const YamlNode* hn = node ? node->find("heatmaps") : nullptr;
+      const YamlNode* ln = hn ? hn->find("liquidation_price") : nullptr;
+      error(ln ? ln->mark : root.mark, "outputs.heatmaps.liquidation_price", "low must be below high", "e.g. low: 0.5, high: 1.0");
+    }
+  }
   if (!node) return;
   std::vector<std::string> component_names;
   for (const auto& c : components_) component_names.push_back(c.name);

@@ -556,6 +556,9 @@ struct Hdf5Writer::Impl {
   std::vector<std::uint32_t> point_metric_n;
   std::uint32_t point_failed = 0;
   std::vector<unsigned char> point_metrics;   // rows of /points/metrics
+  std::vector<double> heatmap_sum;            // [time][bin] over the current point's ok runs
+  std::uint32_t heatmap_n = 0;
+  std::vector<double> heatmap_rows;           // /heatmaps/liquidation [point][time][bin]
   std::vector<LiquidationRecord> event_buffer;
   H5::CompType node_mem = detail::node_record_mem_type();
   H5::DataSet nodes;  // /runs/nodes, when the layout has a network
@@ -773,6 +776,33 @@ void Hdf5Writer::Impl::close() {
     if (!insolvency_rows.empty()) pi.write(insolvency_rows.data(), H5::PredType::NATIVE_DOUBLE);
     string_array_attribute(pi, "protocols", layout.protocol_names);
   }
+  if (layout.heatmap_bins > 0) {
+    file.createGroup("/heatmaps");
+    const hsize_t n_times = layout.heatmap_times_s.size();
+    const hsize_t n_bins = layout.heatmap_bins;
+    H5::DataSet time = file.createDataSet("/heatmaps/time", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &n_times),
+                                          dataset_plist(1, nullptr, false));
+    if (n_times > 0) time.write(layout.heatmap_times_s.data(), H5::PredType::NATIVE_DOUBLE);
+    string_attribute(time, "units", "s");
+    std::vector<double> lower(n_bins);
+    for (hsize_t k = 0; k < n_bins; ++k)
+      lower[k] = layout.heatmap_low + (layout.heatmap_high - layout.heatmap_low) * static_cast<double>(k) / static_cast<double>(n_bins);
+    H5::DataSet bin_lower = file.createDataSet("/heatmaps/bin_lower", H5::PredType::IEEE_F64LE, H5::DataSpace(1, &n_bins),
+                                               dataset_plist(1, nullptr, false));
+    bin_lower.write(lower.data(), H5::PredType::NATIVE_DOUBLE);
+    string_attribute(bin_lower, "units", "ratio");
+    const hsize_t dims[3] = {layout.n_points, n_times, n_bins};
+    H5::DataSet hm = file.createDataSet("/heatmaps/liquidation", H5::PredType::IEEE_F64LE, H5::DataSpace(3, dims),
+                                        dataset_plist(3, nullptr, false));
+    if (!heatmap_rows.empty()) hm.write(heatmap_rows.data(), H5::PredType::NATIVE_DOUBLE);
+    string_attribute(hm, "units", "numeraire");
+    string_attribute(hm, "variable",
+                     "debt of positions whose liquidation price / oracle price lies in the bin; ratios >= high in the last "
+                     "bin; mean over the point's completed runs (NaN when none); dims [point, time, bin]");
+    scalar_attribute(hm, "low", H5::PredType::NATIVE_DOUBLE, layout.heatmap_low);
+    scalar_attribute(hm, "high", H5::PredType::NATIVE_DOUBLE, layout.heatmap_high);
+    scalar_attribute(hm, "bins", H5::PredType::NATIVE_UINT64, layout.heatmap_bins);
+  }
   run_metrics.close();
   file.flush(H5F_SCOPE_GLOBAL);
   for (auto& d : series) d.close();
@@ -858,6 +888,10 @@ void Hdf5Writer::write(const RunResult& result) {
     }
   }
 
+  if (l.heatmap_bins > 0 && !failed && result.heatmap.size() != l.heatmap_times_s.size() * l.heatmap_bins) {
+    throw Error("output: run " + std::to_string(s.run_index) + " has a heatmap of " + std::to_string(result.heatmap.size()) +
+                " cells; the layout has " + std::to_string(l.heatmap_times_s.size() * l.heatmap_bins));
+  }
   if (l.write_adl) {
     for (const auto& e : result.adl) {
       if (e.run_index != s.run_index || e.protocol >= l.protocol_names.size()) {
@@ -883,6 +917,11 @@ void Hdf5Writer::write(const RunResult& result) {
     w.point.liquidated_value.push_back(s.liquidated_value);
     w.point.n_liquidations.push_back(static_cast<double>(s.n_liquidations));
     w.point.min_price.push_back(s.min_price);
+    if (l.heatmap_bins > 0) {
+      w.heatmap_sum.resize(result.heatmap.size(), 0.0);
+      for (std::size_t i = 0; i < result.heatmap.size(); ++i) w.heatmap_sum[i] += result.heatmap[i];
+      ++w.heatmap_n;
+    }
     for (std::size_t i = 0; i < result.final_metrics.size(); ++i) {
       if (!std::isfinite(result.final_metrics[i])) continue;
       w.point_metric_sum[i] += result.final_metrics[i];
@@ -915,6 +954,12 @@ void Hdf5Writer::write(const RunResult& result) {
     std::fill(w.point_metric_sum.begin(), w.point_metric_sum.end(), 0.0);
     std::fill(w.point_metric_n.begin(), w.point_metric_n.end(), 0u);
     w.point_failed = 0;
+    if (l.heatmap_bins > 0) {
+      const std::size_t cells = l.heatmap_times_s.size() * l.heatmap_bins;
+      for (std::size_t i = 0; i < cells; ++i) w.heatmap_rows.push_back(w.heatmap_n > 0 ? w.heatmap_sum[i] / w.heatmap_n : nan);
+      w.heatmap_sum.assign(cells, 0.0);
+      w.heatmap_n = 0;
+    }
   }
   if (recorded) ++w.next_recorded;
   ++w.next_run;

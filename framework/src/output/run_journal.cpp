@@ -13,10 +13,10 @@ namespace {
 
 // Adding a field to RunResult or OutputLayout must add it to the serialisation below, or resume,
 // merge and MPI would silently drop it: these asserts fail until the code here is updated.
-static_assert(sizeof(RunResult) == sizeof(RunSummary) + 5 * sizeof(std::vector<int>) + sizeof(std::string),
+static_assert(sizeof(RunResult) == sizeof(RunSummary) + 6 * sizeof(std::vector<int>) + sizeof(std::string),
               "RunResult gained a field: serialise it in serialize()/deserialize_run() (run_journal.cpp)");
 static_assert(sizeof(OutputLayout) == 6 * sizeof(std::string) + 2 * sizeof(std::uint64_t) +
-                                          9 * sizeof(std::vector<int>) + sizeof(std::uint64_t) + sizeof(NetworkTables),
+                                          10 * sizeof(std::vector<int>) + 2 * sizeof(std::uint64_t) + sizeof(NetworkTables) + 2 * sizeof(double),
               "OutputLayout gained a field: serialise it in serialize()/deserialize_layout() (run_journal.cpp)");
 static_assert(std::is_trivially_copyable_v<RunSummary> && std::is_trivially_copyable_v<LiquidationRecord> &&
               std::is_trivially_copyable_v<AdlRecord> &&
@@ -47,7 +47,7 @@ void network_edge_fields(Io& io, Row& e) {
 }
 
 constexpr std::array<char, 16> kMagic{'C', 'A', 'S', 'C', 'A', 'D', 'E', '-', 'J', 'O', 'U', 'R', 'N', 'A', 'L', '\n'};
-constexpr std::uint32_t kFormatVersion = 2;  // 2: RunResult::adl, OutputLayout::write_adl
+constexpr std::uint32_t kFormatVersion = 3;  // 2: RunResult::adl, OutputLayout::write_adl; 3: heatmap
 constexpr std::uint32_t kRecordTag = 0x314E5552;  // "RUN1"
 constexpr std::uint64_t kMaxRecordBytes = std::uint64_t{1} << 40;
 
@@ -164,6 +164,7 @@ void run_fields(Io& io, Result& r) {
   io(r.adl);
   io(r.final_metrics);
   io(r.nodes);
+  io(r.heatmap);
   io(r.error);
 }
 
@@ -197,6 +198,10 @@ void layout_fields(Io& io, Layout& l) {
   io(l.network.shock_origin);
   io(l.network.signal_threshold);
   io(l.network.configured);
+  io(l.heatmap_times_s);
+  io(l.heatmap_low);
+  io(l.heatmap_high);
+  io(l.heatmap_bins);
 }
 
 struct RunFields {

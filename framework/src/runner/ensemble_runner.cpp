@@ -141,6 +141,12 @@ output::OutputLayout make_layout(const Plan& plan) {
   }
   layout.write_liquidations = base.outputs.liquidation_events;
   layout.write_adl = base.outputs.adl_events;
+  if (base.outputs.heatmap_bins > 0) {
+    layout.heatmap_times_s = world::Recorder::sample_times_s(base.outputs.heatmap_every, base.horizon);
+    layout.heatmap_low = base.outputs.heatmap_low;
+    layout.heatmap_high = base.outputs.heatmap_high;
+    layout.heatmap_bins = static_cast<std::uint64_t>(base.outputs.heatmap_bins);
+  }
   layout.network = graph::network_tables(base);  // /network and /runs/nodes
   for (const auto& c : base.components)
     if (c.section == config::Section::protocols) layout.protocol_names.push_back(c.name);

@@ -49,9 +49,10 @@ World::World(const config::ExperimentSpec& spec, const Registry& registry, RunCo
       if (index >= 0) bad_debt_watch_.push_back({c->id(), index, 0.0});
     }
   }
-  if (context_.record_series && !spec_.outputs.timeseries.empty()) {
+  const bool series = context_.record_series && !spec_.outputs.timeseries.empty();
+  if (series || spec_.outputs.heatmap_bins > 0) {
     std::vector<std::pair<const Component*, int>> metrics;
-    for (const auto& m : spec_.outputs.timeseries) {
+    for (const auto& m : series ? spec_.outputs.timeseries : std::vector<std::string>{}) {
       const auto dot = m.find('.');
       const Component* c = find(m.substr(0, dot));
       CASCADE_ASSERT(c != nullptr && c->schema() != nullptr, "metric of an unknown component: " + m);
@@ -61,6 +62,12 @@ World::World(const config::ExperimentSpec& spec, const Registry& registry, RunCo
     }
     recorder_ = std::make_unique<Recorder>(std::move(metrics), spec_.outputs.sample_every, spec_.horizon);
     recorder_->id_ = static_cast<ComponentId>(components_.size());
+    if (spec_.outputs.heatmap_bins > 0) {
+      std::vector<const Component*> all;
+      for (const auto& c : components_) all.push_back(c.get());
+      recorder_->enable_heatmap(std::move(all), spec_.outputs.heatmap_every, spec_.outputs.heatmap_low,
+                                spec_.outputs.heatmap_high, static_cast<std::size_t>(spec_.outputs.heatmap_bins));
+    }
   }
 }
 
@@ -210,10 +217,12 @@ output::RunResult World::run() {
     if (spec_.audit) audit_now();
     s.status = static_cast<std::int32_t>(output::RunStatus::ok);
     if (recorder_) result_.series = recorder_->take_series();
+    if (recorder_) result_.heatmap = recorder_->take_heatmap();
   } catch (const std::exception& e) {
     s.status = static_cast<std::int32_t>(output::RunStatus::failed);
     result_.error = e.what();
     result_.series.clear();
+    result_.heatmap.clear();
     result_.liquidations.clear();
     result_.adl.clear();
     result_.final_metrics.clear();

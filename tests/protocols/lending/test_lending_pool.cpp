@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "cascade/protocols/lending/lending_pool.hpp"
 #include "support/experiment_fixture.hpp"
@@ -148,4 +149,37 @@ TEST_CASE("interest at the kink compounds per second for a day") {
   f.pool.accrue(kDay);
   CHECK(f.pool.total_debt() == doctest::Approx(15001.10963).epsilon(1e-9));
   CHECK(f.pool.debt_of(f.position) == doctest::Approx(15001.10963).epsilon(1e-9));
+}
+
+// Liquidation heatmap: r = liquidation price / oracle price = debt / (collateral · price · LT).
+// At price 2,000 and LT 0.83 one ETH of collateral covers 1,660 USDC, so with 10 ETH:
+//   debt 15,000 → r = 15000/16600 = 0.90361;  9,000 → 0.54217;  12,000 → 0.72289;
+//   5,000 → 0.30120 (below low: skipped); and 1 ETH / 1,000 → 1000/1660 = 0.60241.
+TEST_CASE("liquidation heatmap puts each position's debt in the bin of its liquidation-price ratio") {
+  Fixture f(pool_yaml(0.1), 10.0, 15000.0);
+  REQUIRE(f.pool.oracle_price() == doctest::Approx(2000.0));
+  f.world.ledger().mint(f.borrower, f.pool.collateral_token(), 31.0);
+  f.pool.open_position(f.world, f.borrower, 10.0, 9000.0);
+  f.pool.open_position(f.world, f.borrower, 10.0, 12000.0);
+  f.pool.open_position(f.world, f.borrower, 10.0, 5000.0);
+  f.pool.open_position(f.world, f.borrower, 1.0, 1000.0);
+  {
+    // [0.5, 1.0) in 10 bins of 0.05: bin = floor((r − 0.5) / 0.05):
+    // 0.54217 → 0 (0.84), 0.60241 → 2 (2.05), 0.72289 → 4 (4.46), 0.90361 → 8 (8.07).
+    std::vector<double> bins(10, 0.0);
+    f.pool.liquidation_heatmap(0.5, 1.0, bins);
+    const std::vector<double> expected{9000, 0, 1000, 0, 12000, 0, 0, 0, 15000, 0};
+    for (std::size_t k = 0; k < bins.size(); ++k) CHECK(bins[k] == doctest::Approx(expected[k]));
+    double total = 0;
+    for (const double d : bins) total += d;
+    CHECK(total == doctest::Approx(37000.0));  // every debt but the 5,000 below low
+  }
+  {
+    // [0.5, 0.8) in 10 bins of 0.03: 0.54217 → 1 (1.41), 0.60241 → 3 (3.41), 0.72289 → 7 (7.43);
+    // 0.90361 >= high goes to the last bin.
+    std::vector<double> bins(10, 0.0);
+    f.pool.liquidation_heatmap(0.5, 0.8, bins);
+    const std::vector<double> expected{0, 9000, 0, 1000, 0, 0, 0, 12000, 0, 15000};
+    for (std::size_t k = 0; k < bins.size(); ++k) CHECK(bins[k] == doctest::Approx(expected[k]));
+  }
 }

@@ -35,6 +35,11 @@ struct OutputSpec {
   bool liquidation_events = true;        ///< `events: [liquidations]`
   bool adl_events = false;               ///< `events: [adl]`
   std::vector<std::string> summary;      ///< "component.metric" final values printed per point
+  /// `heatmaps.liquidation_price`: bins (0 = off), sampling interval, ratio range [low, high)
+  std::int64_t heatmap_bins = 0;
+  Time heatmap_every = kHour;
+  double heatmap_low = 0.0;
+  double heatmap_high = 1.0;
 };
 
 /// @brief An explicit claim of `holder` on `debtor` (`network.exposures`): graph edge

@@ -44,6 +44,11 @@ struct OutputLayout {
   std::vector<std::string> protocol_names;  ///< for LiquidationRecord::protocol
   // /network and /runs/nodes (written when it has nodes)
   NetworkTables network;
+  // /heatmaps (written when heatmap_bins > 0): liquidation-price ratio bins over [low, high)
+  std::vector<double> heatmap_times_s;
+  double heatmap_low = 0.0;
+  double heatmap_high = 1.0;
+  std::uint64_t heatmap_bins = 0;
 
   std::uint64_t n_runs() const { return static_cast<std::uint64_t>(n_points) * replicas; }
 };

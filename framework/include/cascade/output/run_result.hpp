@@ -96,6 +96,8 @@ struct RunResult {
   /// Final value of every metric every component declares, in build order then schema order
   /// (`OutputLayout::final_metric_names`); empty when the run failed.
   std::vector<double> final_metrics;
+  /// `/heatmaps/liquidation` input: [sample][bin] row-major debt (numeraire); empty when off or failed
+  std::vector<double> heatmap;
   std::string error;  ///< set when status == failed
 };
 

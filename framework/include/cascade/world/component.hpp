@@ -4,6 +4,7 @@
 /// agent populations), and the price-source interface that links them.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ class Component {
   virtual void finish(World& world, output::RunSummary& summary);
   /// @brief Appends a message per broken invariant of this component's books (audit mode).
   virtual void audit(const World& world, std::vector<std::string>& problems) const;
+  /// @brief Liquidation heatmap (`outputs.heatmaps.liquidation_price`): add the debt (numeraire)
+  /// of every position into the bin of r = liquidation price / current oracle price, r in
+  /// [low, high) binned uniformly over debt_per_bin; r >= high goes to the last bin, r < low is
+  /// skipped. Default: no positions.
+  virtual void liquidation_heatmap(double /*low*/, double /*high*/, std::span<double> /*debt_per_bin*/) const {}
 
  private:
   friend class World;

@@ -114,6 +114,8 @@ class LendingPool final : public world::Component {
   double metric(int index) const override;
   void finish(world::World& world, output::RunSummary& summary) override;
   void audit(const world::World& world, std::vector<std::string>& problems) const override;
+  /// Ratio r = liquidation price / oracle price = debt / (collateral · price · LT) = 1 / HF.
+  void liquidation_heatmap(double low, double high, std::span<double> debt_per_bin) const override;
 
  private:
   /// Reports the deficit (and insolvency) to the dependency graph.
